@@ -1,0 +1,1 @@
+"""The catalogue of Brussels help and everything people do with it."""

@@ -1,0 +1,33 @@
+"""Translated names of the model's enumerations, for pages and forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from directory.models import Line, OrganizationKind, Provenance
+
+KIND_LABELS = {
+    OrganizationKind.PUBLIC_SERVICE: _l("Public service"),
+    OrganizationKind.RECOGNISED_SERVICE: _l("Recognised care or welfare service"),
+    OrganizationKind.ASSOCIATION: _l("Association"),
+    OrganizationKind.NEIGHBOUR_HELP_NETWORK: _l("Neighbour-help network"),
+    OrganizationKind.NEIGHBOURHOOD_COMMITTEE: _l("Neighbourhood committee or house"),
+    OrganizationKind.SELF_ORGANISATION: _l("Self-organisation or community"),
+    OrganizationKind.ONLINE_GROUP: _l("Online group"),
+}
+
+LINE_LABELS = {
+    Line.ZERO: _l("Open to everyone, no question needed"),
+    Line.FIRST: _l("First-line help: a professional takes up your question"),
+    Line.SPECIALISED: _l("Specialised help"),
+}
+
+PROVENANCE_LABELS = {
+    Provenance.SOURCE_DOCUMENTS: _l(
+        "Written by the Nabij team from public documents. Nobody from the organisation has "
+        "checked it yet."
+    ),
+    Provenance.ORGANIZATION: _l("Entered by the organisation itself."),
+    Provenance.COORDINATOR: _l("Entered by a Nabij coordinator."),
+    Provenance.SYNTHETIC: _l("Test data: this listing does not exist."),
+}

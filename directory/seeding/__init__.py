@@ -1,0 +1,1 @@
+"""Loading `seeds/` (reference data and the seed catalogue) and making synthetic catalogues."""

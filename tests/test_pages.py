@@ -1,0 +1,190 @@
+"""The first pages: home, a page per organisation and per service, and the 404."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from directory.labels import KIND_LABELS
+from directory.models import Contact, Organization, OrganizationKind, Phone
+from directory.seeding.loader import seed_id
+from tests import factories
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+def page_text(response) -> str:
+    body = response.get_data(as_text=True)
+    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", body, flags=re.S)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("fr-BE,fr;q=0.9,en;q=0.5", "/fr/"),
+        ("nl-BE", "/nl/"),
+        ("en-GB,en", "/en/"),
+        ("de-DE", "/nl/"),
+        ("", "/nl/"),
+    ],
+)
+def test_the_root_picks_the_browser_language(client, accept, expected):
+    response = client.get("/", headers={"Accept-Language": accept})
+    assert response.status_code == 302
+    assert response.location.endswith(expected)
+    assert "Accept-Language" in response.headers["Vary"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading"),
+    [
+        ("nl", "Wie helpt?"),
+        ("fr", "Qui aide ?"),
+        ("en", "Who helps?"),
+    ],
+)
+def test_home_is_in_the_language_of_the_url(client, lang, heading):
+    response = client.get(f"/{lang}/")
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert f'<html lang="{lang}" dir="ltr">' in body
+    assert heading in page_text(response)
+    for other, name in (("nl", "Nederlands"), ("fr", "Français"), ("en", "English")):
+        assert f'href="/{other}/"' in body
+        assert name in body
+
+
+def test_home_lists_kinds_of_help_and_kinds_of_organisation(client):
+    text = page_text(client.get("/fr/"))
+    assert "Courses" in text
+    assert "Soins" in text
+    assert "Réseau social" in text
+    assert "Service public" in text
+    assert re.search(r"19\d* fiches?|\d+ fiches", text)
+
+
+def test_the_language_switcher_keeps_the_page(client):
+    accolage = seed_id("organization", "accolage")
+    body = client.get(f"/nl/organizations/{accolage}").get_data(as_text=True)
+    assert f'href="/fr/organizations/{accolage}"' in body
+    body = client.get("/nl/kinds/association?page=1").get_data(as_text=True)
+    assert 'href="/en/kinds/association?page=1"' in body
+
+
+@pytest.mark.parametrize("kind", list(OrganizationKind))
+def test_a_listing_page_for_every_kind_of_organisation(client, session, kind):
+    organization = factories.organization(session, name=f"Test {kind.value}", kind=kind)
+    factories.service(
+        session, organization, name="Dienst", help_codes=("shopping",), neighbourhood=8
+    )
+    session.commit()
+    response = client.get(f"/en/organizations/{organization.id}")
+    assert response.status_code == 200
+    text = page_text(response)
+    assert f"Test {kind.value}" in text
+    assert str(KIND_LABELS[kind]) in text
+    assert "Shopping" in text
+    assert "Marolles / Marollen" in text
+    kind_page = page_text(client.get(f"/en/kinds/{kind.value}"))
+    assert f"Test {kind.value}" in kind_page
+
+
+def test_an_informal_listing_shows_its_relay_and_no_address(client, session):
+    relay = factories.organization(session, name="Buurthuis De Relais")
+    group = factories.organization(
+        session,
+        name="Burenhulp Kuregem",
+        kind=OrganizationKind.NEIGHBOUR_HELP_NETWORK,
+        relay_organization_id=relay.id,
+    )
+    person = Contact(name="Samira", title="buurtwerker", is_relay=True)
+    person.phones.append(Phone(number="02 000 00 00"))
+    group.contacts.append(person)
+    factories.service(session, group, name="Boodschappen samen", help_codes=("shopping",))
+    session.commit()
+    text = page_text(client.get(f"/nl/organizations/{group.id}"))
+    assert "Deze groep heeft zelf geen contactgegevens. Je bereikt ze via:" in text
+    assert "Samira" in text
+    assert "02 000 00 00" in text
+    assert "Buurthuis De Relais" in text
+    assert "Adres" not in text
+
+
+def test_a_seed_listing_says_it_is_not_checked(client):
+    accolage = seed_id("organization", "accolage")
+    text = page_text(client.get(f"/fr/organizations/{accolage}"))
+    assert "Pas encore vérifié" in text
+    assert "Accolage" in text
+
+
+def test_opening_hours_follow_the_locale_and_the_clock(app, client, session):
+    organization = factories.organization(session)
+    service = factories.service(
+        session, organization, weekly=(("MO,TU", time(9), time(12, 30)), ("MO", time(14), time(17)))
+    )
+    session.commit()
+    app.config["FIXED_NOW"] = datetime(2026, 11, 23, 10, 0, tzinfo=BRUSSELS)  # a Monday
+    nl = page_text(client.get(f"/nl/services/{service.id}"))
+    assert "maandag 23 november" in nl
+    assert "09:00" in nl
+    assert "14:00" in nl
+    assert "Nu open" in nl
+    en = page_text(client.get(f"/en/services/{service.id}"))
+    assert "Monday November 23" in en
+    assert "9:00" in en
+    assert "PM" in en
+    app.config["FIXED_NOW"] = datetime(2026, 11, 23, 13, 0, tzinfo=BRUSSELS)
+    assert "Fermé maintenant" in page_text(client.get(f"/fr/services/{service.id}"))
+
+
+def test_text_missing_in_the_readers_language_falls_back_with_a_note(client, session):
+    organization = factories.organization(session, texts={"fr": "Maison de quartier"})
+    session.commit()
+    text = page_text(client.get(f"/en/organizations/{organization.id}"))
+    assert "Maison de quartier" in text
+    assert "not available in your language" in text
+    assert "not available in your language" not in page_text(
+        client.get(f"/fr/organizations/{organization.id}")
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/nl/organizations/00000000-0000-4000-8000-000000000000", "Pagina niet gevonden"),
+        ("/fr/services/00000000-0000-4000-8000-000000000000", "Page introuvable"),
+        ("/en/organizations/not-a-uuid", "Page not found"),
+        ("/fr/kinds/ministry", "Page introuvable"),
+        ("/fr/no-such-page", "Page introuvable"),
+    ],
+)
+def test_unknown_pages_give_a_404_in_the_page_language(client, url, message):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert message in page_text(response)
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_a_404_without_a_language_uses_the_browser_language(client):
+    response = client.get("/xx/organizations/1", headers={"Accept-Language": "fr"})
+    assert response.status_code == 404
+    assert "Page introuvable" in page_text(response)
+
+
+@pytest.mark.parametrize("page", ["0", "-3", "abc", "99999999999999999999"])
+def test_odd_page_numbers_give_a_normal_page(client, page):
+    response = client.get(f"/nl/kinds/public_service?page={page}")
+    assert response.status_code == 200
+
+
+def test_every_seed_listing_renders(client, session):
+    for organization in session.scalars(select(Organization)).all():
+        assert client.get(f"/fr/organizations/{organization.id}").status_code == 200
+        for service in organization.services:
+            assert client.get(f"/nl/services/{service.id}").status_code == 200
