@@ -10,9 +10,10 @@ from typing import Any
 
 from flask import Flask
 
-from directory import cli, config, errors, i18n, templating
+from directory import cli, config, errors, health, i18n, templating
 from directory.catalogue import blueprint as catalogue
 from directory.extensions import csrf, db
+from directory.indexing import sync as search_sync
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -29,9 +30,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
+    search_sync.init_app(app)
 
     app.register_blueprint(catalogue.bp, url_prefix="/<lang_code>")
 
+    health.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

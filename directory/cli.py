@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
@@ -10,6 +11,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from directory import config, schema
 from directory.extensions import db
+from directory.indexing import sync
 from directory.seeding.fields import SeedError
 from directory.seeding.loader import load_seeds
 from directory.seeding.synthetic import make_synthetic_catalogue
@@ -79,8 +81,38 @@ def seed(synthetic: int | None, random_seed: int, seeds_dir: Path) -> None:
         click.echo(
             f"Synthetic catalogue: {made.services} services in {made.organizations} organisations."
         )
+        # Bulk inserts write no outbox rows: rebuild the index from the database.
+        click.echo(f"Search index rebuilt: {sync.rebuild(current_app)} services.")
+
+
+search_group = AppGroup("search", help="The search index (derived from the database).")
+
+
+@search_group.command("rebuild")
+def search_rebuild() -> None:
+    """Build a fresh index beside the current one and swap it in; searches keep working."""
+    started = time.perf_counter()
+    count = sync.rebuild(current_app)
+    click.echo(f"Search index rebuilt: {count} services in {time.perf_counter() - started:.1f} s.")
+
+
+@search_group.command("sync")
+def search_sync() -> None:
+    """Apply the outbox rows the index has not seen (one writer at a time)."""
+    click.echo(f"Applied {sync.apply_pending(current_app)} outbox rows.")
+
+
+@search_group.command("status")
+def search_status() -> None:
+    """Compare the index with the database."""
+    state = sync.health(current_app)
+    click.echo(
+        f"indexed={state.indexed} active={state.active} "
+        f"applied_outbox={state.applied_upto} latest_outbox={state.latest_outbox}"
+    )
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(seed)
+    app.cli.add_command(search_group)

@@ -31,3 +31,23 @@ PROVENANCE_LABELS = {
     Provenance.COORDINATOR: _l("Entered by a Nabij coordinator."),
     Provenance.SYNTHETIC: _l("Test data: this listing does not exist."),
 }
+
+FILTER_LABELS = {
+    "place": _l("Where"),
+    "lang": _l("Language"),
+    "help": _l("Kind of help"),
+    "kind": _l("Kind of organisation"),
+    "formality": _l("Formal or informal"),
+    "line": _l("Kind of access"),
+    "free": _l("Free of charge"),
+    "open": _l("Opening hours"),
+}
+
+FORMALITY_LABELS = {
+    "formal": _l("Professional services"),
+    "informal": _l("Neighbours and groups"),
+}
+
+REGION_LABEL = _l("the whole Brussels region")
+MUNICIPALITY_LABEL = _l("Municipality")
+NEIGHBOURHOOD_LABEL = _l("Neighbourhood")

@@ -12,7 +12,15 @@ from flask_babel import get_locale
 from directory import clock
 from directory.hours import Period
 from directory.i18n import current_language, pick_text, ui_languages
-from directory.labels import KIND_LABELS, LINE_LABELS, PROVENANCE_LABELS
+from directory.labels import (
+    FILTER_LABELS,
+    FORMALITY_LABELS,
+    KIND_LABELS,
+    LINE_LABELS,
+    PROVENANCE_LABELS,
+    REGION_LABEL,
+)
+from directory.models import language_display_name
 
 
 def _locale() -> str:
@@ -64,11 +72,15 @@ def init_app(app: Flask) -> None:
         language_switch_url=language_switch_url,
         text_of=text_of,
         place_name=place_name,
+        language_name=lambda code: language_display_name(code, current_language()),
         format_day=format_day,
         format_long_date=format_long_date,
         format_period=format_period,
         today=lambda: clock.now().date(),
         kind_labels=KIND_LABELS,
+        region_label=REGION_LABEL,
+        filter_labels=FILTER_LABELS,
+        formality_labels=FORMALITY_LABELS,
         line_labels=LINE_LABELS,
         provenance_labels=PROVENANCE_LABELS,
     )

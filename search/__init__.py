@@ -1,4 +1,33 @@
-"""Full-text search: the only package that will import the search engine (Whoosh).
+"""Full-text search: the only package that imports the search engine (Whoosh).
 
-Empty until the search issue lands; the catalogue does not depend on it yet.
+The rest of the app hands in `ListingDocument`s and asks `SearchRequest`s; it never sees an
+engine type. See `search.engine.SearchIndex` for the operations and `search.store` for how
+several processes share one index safely.
 """
+
+from search.documents import Closed, ListingDocument, Period, Text
+from search.engine import (
+    GROUPS,
+    Filters,
+    IndexUnavailable,
+    SearchIndex,
+    SearchRequest,
+    SearchResult,
+    words_of,
+)
+from search.store import LockTimeout
+
+__all__ = [
+    "GROUPS",
+    "Closed",
+    "Filters",
+    "IndexUnavailable",
+    "ListingDocument",
+    "LockTimeout",
+    "Period",
+    "SearchIndex",
+    "SearchRequest",
+    "SearchResult",
+    "Text",
+    "words_of",
+]

@@ -254,3 +254,11 @@ def test_seed_files_are_ours_not_copies(tmp_path):
     """The project carries its own reference data; the shared geo files are never copied."""
     project = Path(__file__).resolve().parent.parent
     assert not list(project.rglob("*.geojson"))
+
+
+def test_neighbourhoods_know_their_neighbours(session):
+    marolles = session.scalars(select(Neighbourhood).where(Neighbourhood.number == 8)).one()
+    assert marolles.municipality.nis_code == "21004"
+    adjacent = {n.number for n in marolles.adjacent}
+    assert 1 in adjacent  # Grand-Place
+    assert all(marolles in n.adjacent for n in marolles.adjacent)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from directory import clock, hours
-from directory.catalogue import queries
+from directory.catalogue import queries, search_params, searching
 from directory.extensions import db
+from directory.i18n import current_language
 from directory.models import OrganizationKind
 from directory.pagination import Page, page_number
 from directory.reach import ways_to_reach
+from search import IndexUnavailable, LockTimeout
 
 bp = Blueprint("catalogue", __name__)
 
@@ -28,6 +30,50 @@ def home():
         service_count=queries.count_active_services(session),
         kinds=list(OrganizationKind),
     )
+
+
+@bp.get("/search")
+def search():
+    session = db.session()
+    words = search_params.vocabulary(session, current_app.config["DATABASE_URL"])
+    params = search_params.read_params(request.args, words)
+    now = clock.now()
+    try:
+        outcome = searching.run_search(session, params, words, current_language(), now)
+    except (IndexUnavailable, LockTimeout):
+        return render_template("catalogue/search_unavailable.html"), 503
+    return render_template(
+        "catalogue/search.html",
+        params=params,
+        words=words,
+        outcome=outcome,
+        page=Page(number=params.page, per_page=searching.PER_PAGE, total=outcome.result.total),
+        now=now,
+        facets=searching.facet_groups(params, words, outcome.result, current_language()),
+        search_url=search_url,
+    )
+
+
+def search_url(drop: str | None = None, **replace) -> str:
+    """This search's URL with one filter dropped or replaced; the page goes back to 1."""
+    args = request.args.copy()
+    args.pop("page", None)
+    names = {
+        "place": ["place"],
+        "lang": ["lang"],
+        "help": ["help"],
+        "kind": ["kind"],
+        "formality": ["formality"],
+        "line": ["line"],
+        "free": ["free"],
+        "open": ["open", "on"],
+        "text": ["q"],
+    }
+    for name in names.get(drop or "", []):
+        args.pop(name, None)
+    for name, value in replace.items():
+        args.setlist(name, value if isinstance(value, list) else [value])
+    return url_for("catalogue.search", **args.to_dict(flat=False))
 
 
 @bp.get("/kinds/<kind>")

@@ -17,6 +17,7 @@ from directory.models.organization import (
 )
 from directory.models.place import LocalName, Municipality, Neighbourhood, Postcode
 from directory.models.schedule import Closure, Schedule
+from directory.models.search_outbox import SearchOutbox, ZeroResultSearch
 from directory.models.seed_record import SeedRecord
 from directory.models.service import Service, ServiceArea, ServiceStatus, ServiceText
 from directory.models.taxonomy import Attribute, Taxonomy, TaxonomyTerm, TaxonomyTermLabel
@@ -44,6 +45,7 @@ __all__ = [
     "Postcode",
     "Provenance",
     "Schedule",
+    "SearchOutbox",
     "SeedRecord",
     "Service",
     "ServiceArea",
@@ -53,5 +55,6 @@ __all__ = [
     "Taxonomy",
     "TaxonomyTerm",
     "TaxonomyTermLabel",
+    "ZeroResultSearch",
     "language_display_name",
 ]

@@ -5,6 +5,7 @@ Display names are never stored: they come from CLDR through Babel, in the reader
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 from babel import Locale, UnknownLocaleError
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from directory.models.base import Base, UUIDPrimaryKey
 
 
+@functools.lru_cache(maxsize=4096)
 def language_display_name(code: str, in_locale: str) -> str:
     """The name of language `code` written in `in_locale`, as CLDR has it."""
     try:

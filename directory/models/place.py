@@ -20,12 +20,16 @@ class BilingualName:
     name_nl: Mapped[str] = mapped_column(String(120))
 
     def display_name(self, locale: str) -> str:
-        if locale == "nl":
-            return self.name_nl
-        if locale == "fr" or self.name_fr == self.name_nl:
-            return self.name_fr
-        # In a third language both official names help people match street signs.
-        return f"{self.name_fr} / {self.name_nl}"
+        return bilingual_name(self.name_fr, self.name_nl, locale)
+
+
+def bilingual_name(name_fr: str, name_nl: str, locale: str) -> str:
+    if locale == "nl":
+        return name_nl
+    if locale == "fr" or name_fr == name_nl:
+        return name_fr
+    # In a third language both official names help people match street signs.
+    return f"{name_fr} / {name_nl}"
 
 
 class Municipality(UUIDPrimaryKey, BilingualName, Base):
@@ -74,6 +78,16 @@ neighbourhood_also_in = Table(
 )
 
 
+neighbourhood_adjacent = Table(
+    "neighbourhood_adjacent",
+    Base.metadata,
+    Column(
+        "neighbourhood_id", ForeignKey("neighbourhood.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("adjacent_id", ForeignKey("neighbourhood.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class Neighbourhood(UUIDPrimaryKey, BilingualName, Base):
     """A neighbourhood of the Wijkmonitoring / Monitoring des Quartiers.
 
@@ -88,6 +102,13 @@ class Neighbourhood(UUIDPrimaryKey, BilingualName, Base):
 
     municipality: Mapped[Municipality] = relationship(back_populates="neighbourhoods")
     other_municipalities: Mapped[list[Municipality]] = relationship(secondary=neighbourhood_also_in)
+    # Neighbourhoods whose boundary touches this one's: "nearby" when a search finds nothing.
+    adjacent: Mapped[list[Neighbourhood]] = relationship(
+        secondary=neighbourhood_adjacent,
+        primaryjoin=lambda: Neighbourhood.id == neighbourhood_adjacent.c.neighbourhood_id,
+        secondaryjoin=lambda: Neighbourhood.id == neighbourhood_adjacent.c.adjacent_id,
+        order_by=lambda: Neighbourhood.number,
+    )
 
 
 local_name_neighbourhood = Table(

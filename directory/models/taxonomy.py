@@ -49,16 +49,18 @@ class TaxonomyTerm(UUIDPrimaryKey, Base):
     )
 
     def label(self, locale: str) -> str:
-        for candidate in (locale, "en", "nl", "fr"):
-            if candidate in self.labels:
-                return self.labels[candidate].label
-        return self.code
+        return pick_label({k: v.label for k, v in self.labels.items()}, locale) or self.code
 
     def description(self, locale: str) -> str | None:
-        for candidate in (locale, "en", "nl", "fr"):
-            if candidate in self.labels:
-                return self.labels[candidate].description
-        return None
+        return pick_label({k: v.description for k, v in self.labels.items()}, locale)
+
+
+def pick_label(labels: dict[str, str | None], locale: str) -> str | None:
+    """A term's text in the reader's language, else English, Dutch or French."""
+    for candidate in (locale, "en", "nl", "fr"):
+        if labels.get(candidate):
+            return labels[candidate]
+    return None
 
 
 class TaxonomyTermLabel(UUIDPrimaryKey, Base):

@@ -107,10 +107,10 @@ class _Loader:
 
     def _upsert(
         self, model: type[M], kind: str, key: object, record: object, apply: Callable[[M], None]
-    ) -> None:
+    ) -> bool:
         digest = self._changed(kind, str(key), record)
         if digest is None:
-            return
+            return False
         identifier = seed_id(kind, key)
         instance = self.session.get(model, identifier)
         with self.session.no_autoflush:  # apply() looks rows up while this one is half-set
@@ -121,6 +121,7 @@ class _Loader:
             else:
                 apply(instance)
         self._remember(kind, str(key), digest)
+        return True
 
     def load(self, seeds: Seeds) -> LoadReport:
         for position, code in enumerate(seeds.languages):
@@ -169,8 +170,9 @@ class _Loader:
                     other_municipalities=[municipality(c) for c in p.also_in],
                 ),
             )
+        changed_neighbourhoods = []
         for n in seeds.neighbourhoods:
-            self._upsert(
+            written = self._upsert(
                 Neighbourhood,
                 "neighbourhood",
                 n.number,
@@ -184,7 +186,11 @@ class _Loader:
                     other_municipalities=[municipality(c) for c in n.also_in],
                 ),
             )
+            if written:
+                changed_neighbourhoods.append(n)
         self.session.flush()
+        for n in changed_neighbourhoods:  # once every neighbourhood exists
+            self._neighbourhood(n.number).adjacent = [self._neighbourhood(x) for x in n.adjacent]
         for local in seeds.local_names:
             self._upsert(
                 LocalName,

@@ -43,6 +43,7 @@ class NeighbourhoodRecord:
     name_nl: str
     municipality: str
     also_in: tuple[str, ...]
+    adjacent: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,7 @@ def _neighbourhoods(
             fields.text("name_nl"),
             fields.text("municipality"),
             tuple(fields.texts("also_in")),
+            tuple(fields.integers("adjacent")),
         )
         _check_nis(fields, nis_codes, record.municipality, *record.also_in)
         if record.municipality in record.also_in:
@@ -226,6 +228,13 @@ def _neighbourhoods(
         neighbourhoods.append(record)
     if not neighbourhoods:
         raise SeedError(path, "(whole file)", "expected one or more [[neighbourhood]] tables")
+    adjacency = {n.number: set(n.adjacent) for n in neighbourhoods}
+    for number, others in adjacency.items():
+        for other in others:
+            if number not in adjacency.get(other, ()):
+                raise SeedError(
+                    path, f"neighbourhood {number}", f"adjacent {other} does not list {number} back"
+                )
     local_names = []
     for index, raw in enumerate(data.get("local_name") or [], start=1):
         fields = Fields(path, f"local_name #{index}", raw)

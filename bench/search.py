@@ -1,0 +1,330 @@
+"""Search benchmark: one command, prints its figures.
+
+    .venv/bin/python bench/search.py [--sizes 10000 50000] [--queries 300]
+
+For each size it builds a synthetic catalogue in a temporary SQLite database, then measures
+- the full rebuild of the index (`flask search rebuild`'s function);
+- p50/p95 of 300 representative queries (100 text only, 100 filters only, 100 text plus three
+  filters with every count) through `run_search`, the function the search page calls;
+- under gunicorn with 2 workers on loopback: p50/p95 and requests per second of the search
+  page against `/healthz` of the same app in the same run, and each worker's peak memory.
+Targets at 50,000 services: p95 <= 50 ms (text + three filters), rebuild <= 120 s, search
+page throughput >= 30% of the trivial endpoint, peak memory per worker < 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app import create_app  # noqa: E402
+from directory import clock, schema  # noqa: E402
+from directory.catalogue import search_params, searching  # noqa: E402
+from directory.extensions import db  # noqa: E402
+from directory.indexing import sync  # noqa: E402
+from directory.seeding.loader import load_seeds  # noqa: E402
+from directory.seeding.synthetic import make_synthetic_catalogue  # noqa: E402
+
+TEXTS = [
+    "boodschappen",
+    "courses",
+    "shopping",
+    "taallessen",
+    "cours de français",
+    "huiswerk",
+    "maaltijden",
+    "repas",
+    "home care",
+    "thuiszorg",
+    "Molenbeek",
+    "Schaerbeek",
+    "1030",
+    "Sint-Gillis",
+    "digitale hulp",
+    "aide administrative",
+    "psychologische hulp",
+    "ontmoeting",
+    "dagcentrum",
+    "buurthuis",
+    "entraide",
+    "Maison de quartier",
+    "Burenhulp Marollen",
+    "vervoer",
+    "transport adapté",
+    "schulden",
+    "dettes",
+    "Kuregem",
+    "Matonge",
+    "klusjes",
+]
+HELP = [
+    "shopping",
+    "company-visits",
+    "meals",
+    "language-classes",
+    "home-care",
+    "paperwork",
+    "digital-help",
+    "meeting-places",
+    "social-network",
+    "care",
+    "well-being",
+    "gp",
+]
+LANGS = ["nl", "fr", "en", "ar", "tr", "es", "pl", "ro"]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def representative_queries(count: int, rng: random.Random, places: list[str]) -> list[tuple]:
+    per = count // 3
+    queries = []
+    for _ in range(per):
+        queries.append(("text only", {"q": rng.choice(TEXTS)}))
+    for _ in range(per):
+        queries.append(
+            (
+                "filters only",
+                {"place": rng.choice(places), "lang": rng.choice(LANGS), "help": rng.choice(HELP)},
+            )
+        )
+    for _ in range(count - 2 * per):
+        queries.append(
+            (
+                "text + 3 filters",
+                {
+                    "q": rng.choice(TEXTS),
+                    "place": rng.choice(places),
+                    "lang": rng.choice(LANGS),
+                    "free": "1",
+                },
+            )
+        )
+    rng.shuffle(queries)
+    return queries
+
+
+def build(size: int, workdir: Path) -> tuple[str, Path, float, float]:
+    url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    index_dir = workdir / "index"
+    schema.upgrade(url)
+    app = create_app(
+        {"DATABASE_URL": url, "SEARCH_INDEX_DIR": str(index_dir), "SEARCH_CHECK_ON_START": False}
+    )
+    with app.app_context():
+        reference = workdir / "seeds"
+        shutil.copytree(ROOT / "seeds", reference, ignore=shutil.ignore_patterns("catalogue"))
+        started = time.perf_counter()
+        with db.transaction() as session:
+            load_seeds(session, reference)
+            make_synthetic_catalogue(session, size)
+        generated = time.perf_counter() - started
+        started = time.perf_counter()
+        sync.rebuild(app)
+        rebuilt = time.perf_counter() - started
+    app.extensions["database.engine"].dispose()
+    return url, index_dir, generated, rebuilt
+
+
+def in_process(url: str, index_dir: Path, count: int) -> dict[str, list[float]]:
+    app = create_app(
+        {"DATABASE_URL": url, "SEARCH_INDEX_DIR": str(index_dir), "SEARCH_CHECK_ON_START": False}
+    )
+    rng = random.Random(7)
+    timings: dict[str, list[float]] = {}
+    with app.test_request_context("/nl/search"):
+        session = db.session()
+        words = search_params.vocabulary(session, url)
+        places = [*words.neighbourhoods, *words.municipalities]
+        queries = representative_queries(count, rng, places)
+        warm = search_params.read_params(_multidict(queries[0][1]), words)
+        searching.run_search(session, warm, words, "nl", clock.now())  # opens the index
+        for kind, args in queries:
+            params = search_params.read_params(_multidict(args), words)
+            started = time.perf_counter()
+            searching.run_search(session, params, words, "nl", clock.now())
+            timings.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+            session.rollback()
+    app.extensions["database.engine"].dispose()
+    return timings
+
+
+def _multidict(args: dict):
+    from werkzeug.datastructures import MultiDict
+
+    return MultiDict(args)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def load(
+    port: int, paths: list[str], seconds: float, clients: int = 4, max_requests: int = 5000
+) -> tuple[list[float], float]:
+    """Bounded in time and count; loopback only."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+    counter = iter(range(max_requests))
+
+    def client(offset: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        n = offset
+        while time.monotonic() < deadline and next(counter, None) is not None:
+            path = paths[n % len(paths)]
+            n += clients
+            started = time.perf_counter()
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status != 200:
+                raise RuntimeError(f"{path}: HTTP {response.status}")
+            with lock:
+                latencies.append(elapsed)
+        connection.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, len(latencies) / (time.perf_counter() - started)
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def under_gunicorn(url: str, index_dir: Path, seconds: float) -> dict:
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SEARCH_INDEX_DIR": str(index_dir),
+        "NABIJ_INSTANCE_DIR": str(index_dir.parent),
+    }
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "app:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        for _ in range(200):
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        rng = random.Random(11)
+        words = ["boodschappen", "courses", "taallessen", "repas", "Molenbeek", "klusjes"]
+        places = ["8", "21", "63", "21012", "21015", "1030", "48"]
+        search_paths = [
+            "/nl/search?"
+            + urlencode(
+                {
+                    "q": rng.choice(words),
+                    "place": rng.choice(places),
+                    "lang": rng.choice(LANGS),
+                    "free": "1",
+                }
+            )
+            for _ in range(50)
+        ]
+        load(port, search_paths + ["/healthz"], 3)  # warm up both workers
+        trivial, trivial_rps = load(port, ["/healthz"], seconds)
+        page, page_rps = load(port, search_paths, seconds)
+        workers = subprocess.run(
+            ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
+        ).stdout.split()
+        memory = [peak_rss_mb(int(pid)) for pid in workers]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return {
+        "trivial": trivial,
+        "trivial_rps": trivial_rps,
+        "page": page,
+        "page_rps": page_rps,
+        "memory": memory,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000])
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--seconds", type=float, default=10.0, help="per load phase")
+    args = parser.parse_args()
+    for size in args.sizes:
+        workdir = Path(tempfile.mkdtemp(prefix=f"nabij-bench-{size}-"))
+        try:
+            url, index_dir, generated, rebuilt = build(size, workdir)
+            print(f"\n== {size:,} services ==")
+            print(f"synthetic catalogue generated in {generated:.1f} s")
+            print(f"full index rebuild: {rebuilt:.1f} s (target <= 120 s at 50,000)")
+            timings = in_process(url, index_dir, args.queries)
+            for kind in ("text only", "filters only", "text + 3 filters"):
+                values = timings[kind]
+                p50, p95 = percentile(values, 0.5), percentile(values, 0.95)
+                print(
+                    f"run_search, {kind:<17} n={len(values):>3}  "
+                    f"p50 {p50:6.1f} ms  p95 {p95:6.1f} ms"
+                )
+            served = under_gunicorn(url, index_dir, args.seconds)
+            for name in ("trivial", "page"):
+                values = served[name]
+                label = "/healthz" if name == "trivial" else "search page"
+                p50, p95 = percentile(values, 0.5), percentile(values, 0.95)
+                print(
+                    f"gunicorn 2 workers, {label:<12} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms"
+                    f"  {served[name + '_rps']:7.1f} req/s"
+                )
+            ratio = served["page_rps"] / served["trivial_rps"]
+            print(f"search page throughput = {ratio:.0%} of /healthz (target >= 30%)")
+            print(
+                "peak memory per worker: "
+                + ", ".join(f"{m:.0f} MB" for m in served["memory"])
+                + " (target < 300 MB)"
+            )
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,279 @@
+"""The search document of a service, built from the database.
+
+Plain SQL rows, not ORM objects: a rebuild reads every service, and building tens of
+thousands of objects would cost more than the indexing itself. The same code serves the
+outbox, so a listing is indexed the same way whichever path it takes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from directory.models import (
+    INFORMAL_KINDS,
+    Attribute,
+    Closure,
+    Language,
+    LocalName,
+    Municipality,
+    Neighbourhood,
+    Organization,
+    OrganizationText,
+    Postcode,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceStatus,
+    ServiceText,
+    TaxonomyTerm,
+    TaxonomyTermLabel,
+)
+from directory.models.place import local_name_neighbourhood, neighbourhood_also_in
+from search import Closed, ListingDocument, Period, Text
+
+REGION_WORDS = ("Brussel", "Bruxelles", "Brussels")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Places and kinds of help, read once for a batch of documents."""
+
+    neighbourhoods: dict[uuid.UUID, tuple[str, tuple[str, ...]]]  # id -> (number, words)
+    municipalities: dict[uuid.UUID, tuple[str, tuple[str, ...]]]  # id -> (NIS, words)
+    neighbourhood_municipality: dict[uuid.UUID, uuid.UUID]
+    terms: dict[uuid.UUID, tuple[tuple[str, ...], tuple[str, ...]]]  # id -> (codes, words)
+    place_map: dict[str, tuple[str, ...]]  # neighbourhood number -> its NIS codes, main first
+
+    @classmethod
+    def load(cls, session: Session) -> Reference:
+        postcodes = defaultdict(list)
+        for municipality_id, code in session.execute(
+            select(Postcode.municipality_id, Postcode.code)
+        ):
+            postcodes[municipality_id].append(code)
+        municipalities = {
+            row.id: (row.nis_code, (row.name_fr, row.name_nl, *postcodes[row.id]))
+            for row in session.execute(
+                select(
+                    Municipality.id,
+                    Municipality.nis_code,
+                    Municipality.name_fr,
+                    Municipality.name_nl,
+                )
+            )
+        }
+        local_words = defaultdict(list)
+        for neighbourhood_id, name_fr, name_nl in session.execute(
+            select(
+                local_name_neighbourhood.c.neighbourhood_id, LocalName.name_fr, LocalName.name_nl
+            ).join(LocalName)
+        ):
+            local_words[neighbourhood_id] += [name_fr, name_nl]
+        neighbourhoods, owner = {}, {}
+        for row in session.execute(
+            select(
+                Neighbourhood.id,
+                Neighbourhood.number,
+                Neighbourhood.name_fr,
+                Neighbourhood.name_nl,
+                Neighbourhood.municipality_id,
+            )
+        ):
+            words = (
+                row.name_fr,
+                row.name_nl,
+                *local_words[row.id],
+                *municipalities[row.municipality_id][1],
+            )
+            neighbourhoods[row.id] = (str(row.number), words)
+            owner[row.id] = row.municipality_id
+        place_map = {
+            number: (municipalities[owner[nid]][0],) for nid, (number, _) in neighbourhoods.items()
+        }
+        for neighbourhood_id, municipality_id in session.execute(select(neighbourhood_also_in)):
+            number = neighbourhoods[neighbourhood_id][0]
+            place_map[number] += (municipalities[municipality_id][0],)
+        labels = defaultdict(list)
+        for term_id, label in session.execute(
+            select(TaxonomyTermLabel.term_id, TaxonomyTermLabel.label)
+        ):
+            labels[term_id].append(label)
+        rows = {
+            r.id: r
+            for r in session.execute(
+                select(TaxonomyTerm.id, TaxonomyTerm.code, TaxonomyTerm.parent_id)
+            )
+        }
+        terms = {}
+        for term_id, row in rows.items():
+            parent = rows.get(row.parent_id)
+            codes = (row.code, parent.code) if parent else (row.code,)
+            terms[term_id] = (codes, tuple(labels[term_id]))
+        return cls(neighbourhoods, municipalities, owner, terms, place_map)
+
+
+def documents_for(
+    session: Session, service_ids: Iterable[uuid.UUID], reference: Reference
+) -> tuple[list[ListingDocument], list[str]]:
+    """Documents of the given services that are active, and the ids to remove (gone or not
+    active any more)."""
+    wanted = list(dict.fromkeys(service_ids))
+    services = {
+        row.id: row
+        for row in session.execute(
+            select(
+                Service.id,
+                Service.status,
+                Service.is_free,
+                Service.organization_id,
+                Organization.kind,
+                Organization.line,
+            )
+            .join(Organization, Organization.id == Service.organization_id)
+            .where(Service.id.in_(wanted))
+        )
+    }
+    active = [i for i in wanted if i in services and services[i].status is ServiceStatus.ACTIVE]
+    active_set = set(active)
+    removed = [str(i) for i in wanted if i not in active_set]
+    if not active:
+        return [], removed
+    organization_ids = {services[i].organization_id for i in active}
+
+    def grouped(query, key_column) -> dict:
+        groups = defaultdict(list)
+        for row in session.execute(query):
+            groups[getattr(row, key_column)].append(row)
+        return groups
+
+    texts = grouped(
+        select(
+            ServiceText.service_id,
+            ServiceText.locale,
+            ServiceText.name,
+            ServiceText.summary,
+            ServiceText.description,
+            ServiceText.is_original,
+        ).where(ServiceText.service_id.in_(active)),
+        "service_id",
+    )
+    names = grouped(
+        select(
+            OrganizationText.organization_id,
+            OrganizationText.locale,
+            OrganizationText.name,
+            OrganizationText.is_original,
+        ).where(OrganizationText.organization_id.in_(organization_ids)),
+        "organization_id",
+    )
+    languages = grouped(
+        select(Language.service_id, Language.code).where(Language.service_id.in_(active)),
+        "service_id",
+    )
+    areas = grouped(
+        select(
+            ServiceArea.service_id, ServiceArea.neighbourhood_id, ServiceArea.municipality_id
+        ).where(ServiceArea.service_id.in_(active)),
+        "service_id",
+    )
+    schedules = grouped(
+        select(
+            Schedule.service_id,
+            Schedule.freq,
+            Schedule.byday,
+            Schedule.opens_at,
+            Schedule.closes_at,
+            Schedule.valid_from,
+            Schedule.valid_to,
+            Schedule.until,
+        ).where(Schedule.service_id.in_(active), Schedule.service_at_location_id.is_(None)),
+        "service_id",
+    )
+    closures = grouped(
+        select(Closure.service_id, Closure.starts_on, Closure.ends_on).where(
+            Closure.service_id.in_(active)
+        ),
+        "service_id",
+    )
+    tags = grouped(
+        select(Attribute.link_id, Attribute.taxonomy_term_id).where(
+            Attribute.link_entity == "service", Attribute.link_id.in_(active)
+        ),
+        "link_id",
+    )
+    documents = []
+    for service_id in active:
+        service = services[service_id]
+        help_codes: set[str] = set()
+        help_words: list[str] = []
+        for tag in tags[service_id]:
+            codes, words = reference.terms[tag.taxonomy_term_id]
+            help_codes.update(codes)
+            help_words.extend(words)
+        exact_n = [
+            reference.neighbourhoods[a.neighbourhood_id]
+            for a in areas[service_id]
+            if a.neighbourhood_id
+        ]
+        exact_m = [
+            reference.municipalities[a.municipality_id]
+            for a in areas[service_id]
+            if a.municipality_id
+        ]
+        region_wide = any(
+            not a.neighbourhood_id and not a.municipality_id for a in areas[service_id]
+        )
+        place_words = [w for _, words in (*exact_n, *exact_m) for w in words]
+        if region_wide:
+            place_words += REGION_WORDS
+        documents.append(
+            ListingDocument(
+                id=str(service_id),
+                texts=tuple(
+                    Text(t.locale, t.name, t.summary or "", t.description or "", t.is_original)
+                    for t in texts[service_id]
+                ),
+                organization_texts=tuple(
+                    Text(t.locale, t.name, is_original=t.is_original)
+                    for t in names[service.organization_id]
+                ),
+                help_codes=tuple(sorted(help_codes)),
+                help_words=tuple(help_words),
+                exact_neighbourhoods=tuple(sorted({number for number, _ in exact_n})),
+                exact_municipalities=tuple(sorted({nis for nis, _ in exact_m})),
+                region_wide=region_wide,
+                place_words=tuple(dict.fromkeys(place_words)),
+                languages=tuple(sorted(row.code for row in languages[service_id])),
+                kind=service.kind.value,
+                informal=service.kind in INFORMAL_KINDS,
+                line=service.line.value,
+                free=service.is_free,
+                periods=tuple(
+                    Period(
+                        s.freq, s.byday, s.opens_at, s.closes_at, s.valid_from, s.valid_to, s.until
+                    )
+                    for s in schedules[service_id]
+                    if s.opens_at and s.closes_at
+                ),
+                closures=tuple(Closed(c.starts_on, c.ends_on) for c in closures[service_id]),
+            )
+        )
+    return documents, removed
+
+
+def all_documents(
+    session: Session, reference: Reference, batch: int = 2000
+) -> Iterator[ListingDocument]:
+    """Every active service, in batches so memory stays flat."""
+    ids = session.scalars(
+        select(Service.id).where(Service.status == ServiceStatus.ACTIVE).order_by(Service.id)
+    ).all()
+    for start in range(0, len(ids), batch):
+        documents, _ = documents_for(session, ids[start : start + batch], reference)
+        yield from documents

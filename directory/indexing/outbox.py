@@ -1,0 +1,86 @@
+"""Every change to catalogue data writes an outbox row in the same transaction.
+
+A session event looks at what a flush is about to write and records the services whose search
+document changes. Bulk statements bypass it: their callers rebuild the index.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from directory.models import (
+    Attribute,
+    Closure,
+    Language,
+    Organization,
+    OrganizationText,
+    Schedule,
+    SearchOutbox,
+    Service,
+    ServiceArea,
+    ServiceText,
+    TaxonomyTerm,
+    TaxonomyTermLabel,
+)
+
+PENDING = "search_outbox_written"
+_SERVICE_CHILDREN = (ServiceText, Language, ServiceArea, Schedule, Closure)
+
+
+def _ensure_id(instance) -> uuid.UUID:
+    # Column defaults apply at INSERT; give new rows their id now so we can name them.
+    if instance.id is None:
+        instance.id = uuid.uuid4()
+    return instance.id
+
+
+def _services_touched(session: Session, instance) -> set[uuid.UUID]:
+    if isinstance(instance, Service):
+        return {_ensure_id(instance)}
+    if isinstance(instance, _SERVICE_CHILDREN):
+        if instance.service_id:
+            return {instance.service_id}
+        service = getattr(instance, "service", None)
+        return {_ensure_id(service)} if service is not None else set()
+    if isinstance(instance, Attribute) and instance.link_entity == "service":
+        return {instance.link_id} if instance.link_id else set()
+    if isinstance(instance, Organization):
+        return {_ensure_id(s) for s in instance.services}
+    if isinstance(instance, OrganizationText):
+        organization = instance.organization
+        return {_ensure_id(s) for s in organization.services} if organization else set()
+    if isinstance(instance, TaxonomyTerm | TaxonomyTermLabel):
+        term_id = instance.id if isinstance(instance, TaxonomyTerm) else instance.term_id
+        if term_id is None:
+            return set()
+        with session.no_autoflush:
+            return set(
+                session.scalars(
+                    select(Attribute.link_id).where(
+                        Attribute.taxonomy_term_id == term_id, Attribute.link_entity == "service"
+                    )
+                )
+            )
+    return set()
+
+
+@event.listens_for(Session, "before_flush")
+def _record_changes(session: Session, _context, _instances) -> None:
+    touched: set[uuid.UUID] = set()
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(instance, SearchOutbox):
+            continue
+        if instance in session.dirty and not session.is_modified(instance):
+            continue
+        touched |= _services_touched(session, instance)
+    # Attributes linking a new service: their link_id is filled from the service at flush.
+    for instance in session.new:
+        if isinstance(instance, Service):
+            for attribute in instance.attributes:
+                attribute.link_id = instance.id
+    if touched:
+        session.add_all(SearchOutbox(service_id=service_id) for service_id in sorted(touched))
+        session.info[PENDING] = True

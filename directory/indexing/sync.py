@@ -1,0 +1,176 @@
+"""One writer at a time applies the outbox to the index; rebuilds swap in a fresh index.
+
+After a commit that wrote outbox rows, the committing process applies every pending row under
+the index's writer lock (so a change is searchable as soon as its request ends, in every
+worker). `flask search sync` does the same from the command line; `flask search rebuild`
+builds a fresh index beside the old one and swaps it in.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import delete, event, func, select
+from sqlalchemy.orm import Session
+
+from directory import hours
+from directory.indexing import outbox
+from directory.indexing.documents import Reference, all_documents, documents_for
+from directory.models import SearchOutbox, Service, ServiceStatus
+from directory.models.base import utcnow
+from search import IndexUnavailable, SearchIndex
+
+log = logging.getLogger(__name__)
+BATCH = 500
+KEEP_APPLIED_ROWS = timedelta(hours=1)  # a rebuild catches up from rows this recent
+
+
+def search_index(app: Flask | None = None) -> SearchIndex:
+    return (app or current_app).extensions["search"]
+
+
+def _new_session(app: Flask) -> Session:
+    with app.app_context():
+        from directory.extensions import db
+
+        return db._new_session()
+
+
+def apply_pending(app: Flask, index: SearchIndex | None = None, lock_timeout: float = 60.0) -> int:
+    """Apply every outbox row the index has not seen; returns how many rows were applied."""
+    index = index or search_index(app)
+    applied = 0
+    with index.writer_lock(lock_timeout), _new_session(app) as session:
+        upto = index.applied_upto()
+        if upto is None:
+            raise IndexUnavailable("the search index has no record of what it holds")
+        reference = None
+        while True:
+            rows = session.execute(
+                select(SearchOutbox.id, SearchOutbox.service_id)
+                .where(SearchOutbox.id > upto)
+                .order_by(SearchOutbox.id)
+                .limit(BATCH)
+            ).all()
+            if not rows:
+                break
+            reference = reference or Reference.load(session)
+            documents, removed = documents_for(session, [r.service_id for r in rows], reference)
+            upto = rows[-1].id
+            index.write(documents, removed, applied_upto=upto)
+            applied += len(rows)
+        session.execute(
+            delete(SearchOutbox).where(
+                SearchOutbox.id <= upto, SearchOutbox.created_at < utcnow() - KEEP_APPLIED_ROWS
+            )
+        )
+        session.commit()
+    return applied
+
+
+def rebuild(app: Flask, index: SearchIndex | None = None) -> int:
+    """Build a fresh index from the database beside the old one, catch it up, swap it in.
+    Searches keep using the old index until the swap."""
+    index = index or search_index(app)
+    with _new_session(app) as session:
+        start = session.scalar(select(func.coalesce(func.max(SearchOutbox.id), 0)))
+        reference = Reference.load(session)
+        expected = session.scalar(
+            select(func.count()).select_from(Service).where(Service.status == ServiceStatus.ACTIVE)
+        )
+        generation = index.build_generation(
+            all_documents(session, reference),
+            applied_upto=start,
+            place_map=reference.place_map,
+            expected=expected,
+        )
+    with index.writer_lock(), _new_session(app) as session:
+        rows = session.execute(
+            select(SearchOutbox.id, SearchOutbox.service_id)
+            .where(SearchOutbox.id > start)
+            .order_by(SearchOutbox.id)
+        ).all()
+        if rows:
+            documents, removed = documents_for(session, [r.service_id for r in rows], reference)
+            index.write(documents, removed, applied_upto=rows[-1].id, generation=generation)
+        index.activate(generation)
+    return index.doc_count()
+
+
+@dataclass(frozen=True)
+class Health:
+    indexed: int | None
+    active: int
+    applied_upto: int | None
+    latest_outbox: int
+
+
+def health(app: Flask, index: SearchIndex | None = None) -> Health:
+    index = index or search_index(app)
+    with _new_session(app) as session:
+        active = session.scalar(
+            select(func.count()).select_from(Service).where(Service.status == ServiceStatus.ACTIVE)
+        )
+        latest = session.scalar(select(func.coalesce(func.max(SearchOutbox.id), 0)))
+    try:
+        indexed = index.doc_count()
+    except IndexUnavailable:
+        indexed = None
+    return Health(indexed, active, index.applied_upto(), latest)
+
+
+def ensure_ready(app: Flask) -> str:
+    """At start: rebuild a missing or unreadable index, catch up one that is behind, and
+    rebuild one that disagrees with the database. Never raises for a broken index."""
+    index = search_index(app)
+    state = health(app, index)
+    if state.indexed is None or state.applied_upto is None:
+        rebuild(app, index)
+        return "rebuilt"
+    if state.applied_upto < state.latest_outbox:
+        apply_pending(app, index)
+        state = health(app, index)
+    if state.indexed != state.active:
+        rebuild(app, index)
+        return "rebuilt"
+    return "ready"
+
+
+def _after_commit(session: Session) -> None:
+    if not session.info.pop(outbox.PENDING, False) or not has_app_context():
+        return
+    app = current_app._get_current_object()
+    if "search" not in app.extensions:
+        return
+    try:
+        apply_pending(app)
+    except IndexUnavailable:
+        log.info("no search index yet: `flask search rebuild` builds it")
+    except Exception:  # the data is committed; the outbox keeps the change for the next writer
+        log.exception("search index update failed; the next writer retries it")
+
+
+def init_app(app: Flask) -> None:
+    root = Path(app.config["SEARCH_INDEX_DIR"])
+    app.extensions["search"] = SearchIndex(root, occurs_on=hours.occurs_on)
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+    if app.config.get("SEARCH_CHECK_ON_START", True):
+        checked = threading.Event()
+
+        @app.before_request
+        def _check_index_once() -> None:
+            # The first request of each process, not at import: CLI commands such as
+            # `flask db upgrade` must work before there is anything to index.
+            if checked.is_set():
+                return
+            checked.set()
+            try:
+                ensure_ready(app)
+            except Exception:
+                log.exception("search index check at start failed; search reports it")

@@ -1,0 +1,84 @@
+"""Sets of document numbers as Python integers: bit n set means document n is in the set.
+
+AND, OR and counting over tens of thousands of documents then take microseconds, which is
+what makes facet counts cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+_BITS_OF_BYTE = [tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256)]
+
+
+def from_docnums(docnums: Iterable[int], size: int) -> int:
+    buffer = bytearray((size >> 3) + 1)
+    for docnum in docnums:
+        buffer[docnum >> 3] |= 1 << (docnum & 7)
+    return int.from_bytes(buffer, "little")
+
+
+def to_docnums(mask: int) -> list[int]:
+    docnums: list[int] = []
+    if mask <= 0:
+        return docnums
+    for index, value in enumerate(mask.to_bytes((mask.bit_length() + 7) >> 3, "little")):
+        if value:
+            base = index << 3
+            docnums.extend(base + bit for bit in _BITS_OF_BYTE[value])
+    return docnums
+
+
+def first_docnums(mask: int, skip: int, take: int) -> list[int]:
+    """The docnums of `mask` in order, after skipping `skip` of them."""
+    result: list[int] = []
+    if mask <= 0 or take <= 0:
+        return result
+    for index, value in enumerate(mask.to_bytes((mask.bit_length() + 7) >> 3, "little")):
+        if not value:
+            continue
+        bits = _BITS_OF_BYTE[value]
+        if skip >= len(bits):
+            skip -= len(bits)
+            continue
+        base = index << 3
+        for bit in bits[skip:]:
+            result.append(base + bit)
+            if len(result) == take:
+                return result
+        skip = 0
+    return result
+
+
+class SlicedCounter:
+    """A small whole number per document, kept as bit slices (slice i holds bit i of every
+    document's number), so adding a weight to a set of documents is a few big-integer
+    operations whatever the number of documents."""
+
+    def __init__(self, width: int = 8) -> None:
+        self.slices = [0] * width
+
+    def add(self, mask: int, weight: int) -> None:
+        for bit in range(len(self.slices)):
+            if not weight >> bit & 1:
+                continue
+            carry = mask
+            for index in range(bit, len(self.slices)):
+                if not carry:
+                    break
+                self.slices[index], carry = self.slices[index] ^ carry, self.slices[index] & carry
+
+    def levels(self, within: int) -> list[tuple[int, int]]:
+        """(value, documents of `within` holding it), highest value first, empty ones left
+        out."""
+        groups = [(0, within)]
+        for index in reversed(range(len(self.slices))):
+            split = []
+            for value, mask in groups:
+                high = mask & self.slices[index]
+                if high:
+                    split.append((value | 1 << index, high))
+                if mask & ~high:
+                    split.append((value, mask & ~high))
+            groups = split
+        return groups

@@ -1,0 +1,497 @@
+"""The search engine behind a small interface: write listings, remove them, rebuild, query.
+
+Text matching and scoring are Whoosh's. Filters and their counts are sets of document
+numbers kept as integers (`search.bitsets`), built once per index generation from the
+index's own postings, so a search with three filters and every count costs a few bit
+operations instead of a pass over the documents.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from search import bitsets, store
+from search.analysis import STEMMED_LANGUAGES, build_schema, query_terms
+from search.bitsets import SlicedCounter
+from search.documents import Closed, ListingDocument, Period
+
+MAX_QUERY_CHARS = 200
+MAX_WORDS = 12
+WORD = re.compile(r"\w+", re.UNICODE)
+TEXT_FIELDS = (
+    *(f"text_{lang}" for lang in STEMMED_LANGUAGES),
+    "text_any",
+    "name",
+    "help_text",
+    "place_text",
+)
+# Ranking: for each word of the query, where it matched. A kind of help outweighs a name,
+# a name a place, a place the description.
+FIELD_GROUPS = {
+    "help_text": "help",
+    "name": "name",
+    "place_text": "place",
+    **{name: "text" for name in TEXT_FIELDS if name.startswith("text_")},
+}
+GROUP_WEIGHTS = {"help": 4, "name": 3, "place": 2, "text": 1}
+FACET_FIELDS = ("help", "exact_n", "exact_m", "lang", "kind", "formality", "line", "free", "region")
+PLACE_MAP = "places.json"
+# Filter groups: OR within a group, AND across groups.
+GROUPS = ("place", "lang", "help", "kind", "formality", "line", "free", "open")
+
+OccursOn = Callable[[Period, date], bool]
+
+
+class IndexUnavailable(RuntimeError):
+    """There is no index, or it cannot be read: rebuild it."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    neighbourhoods: frozenset[str] = frozenset()
+    municipalities: frozenset[str] = frozenset()
+    languages: frozenset[str] = frozenset()
+    help: frozenset[str] = frozenset()
+    kinds: frozenset[str] = frozenset()
+    formality: frozenset[str] = frozenset()
+    lines: frozenset[str] = frozenset()
+    free: bool = False
+    open_now: bool = False
+    open_on: date | None = None
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    text: str = ""
+    filters: Filters = field(default_factory=Filters)
+    offset: int = 0
+    limit: int = 20
+    now: datetime | None = None  # required for open_now
+
+
+@dataclass
+class SearchResult:
+    listings: list[ListingDocument]  # the requested page, in ranking order
+    total: int
+    counts: dict[str, dict[str, int]]  # group -> value -> results with that value
+    without: dict[str, int]  # active group -> results if that filter were dropped
+    loose: bool = False  # no listing matched every word; these match some of them
+
+
+def words_of(text: str) -> list[str]:
+    """The words of a query: no syntax, bounded length, a lone '*' is no word at all."""
+    return WORD.findall(text[:MAX_QUERY_CHARS].casefold())[:MAX_WORDS]
+
+
+class SearchIndex:
+    def __init__(self, root: Path, occurs_on: OccursOn) -> None:
+        self.root = Path(root)
+        self.schema = build_schema()
+        self.occurs_on = occurs_on
+        self._snapshot: _Snapshot | None = None
+        self._lock = threading.Lock()
+
+    # --- writing (the caller holds `store.writer_lock`) -----------------------------------
+
+    def writer_lock(self, timeout: float = 60.0):
+        return store.writer_lock(self.root, timeout)
+
+    def applied_upto(self) -> int | None:
+        generation = store.current_generation(self.root)
+        return store.read_marker(generation) if generation else None
+
+    def doc_count(self) -> int:
+        """Listings in the current index; raises IndexUnavailable if it cannot be read."""
+        return self._open(store.current_generation(self.root)).doc_count()
+
+    def indexed_ids(self) -> set[str]:
+        """Every listing id in the current index (for checks, not for searching)."""
+        ix = self._open(store.current_generation(self.root))
+        with ix.searcher() as searcher:
+            return {fields["id"] for fields in searcher.all_stored_fields()}
+
+    def write(
+        self,
+        documents: Iterable[ListingDocument],
+        removed: Iterable[str],
+        applied_upto: int,
+        generation: Path | None = None,
+    ) -> None:
+        """Add or replace `documents`, drop `removed`, remember the outbox id reached."""
+        generation = generation or store.current_generation(self.root)
+        ix = self._open(generation)
+        writer = ix.writer()
+        try:
+            for listing_id in removed:
+                writer.delete_by_term("id", listing_id)
+            for document in documents:
+                writer.update_document(**self._fields(document))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        store.write_marker(generation, applied_upto)
+
+    def build_generation(
+        self,
+        documents: Iterable[ListingDocument],
+        applied_upto: int,
+        place_map: dict[str, tuple[str, ...]],
+        expected: int = 0,
+    ) -> Path:
+        """A complete new index beside the current one (not yet searched).
+
+        `place_map` gives each neighbourhood its municipalities, main one first: a listing
+        for a municipality serves its neighbourhoods, one for a neighbourhood serves (part
+        of) its municipalities.
+        """
+        generation = store.new_generation(self.root)
+        (generation / PLACE_MAP).write_text(json.dumps(place_map))
+        ix = whoosh_index.create_in(str(generation), self.schema)
+        # Several indexing processes pay off on a large catalogue (each writes a segment).
+        procs = min(os.cpu_count() or 1, 4) if expected > 5000 else 1
+        writer = ix.writer(limitmb=128, procs=procs, multisegment=procs > 1)
+        for document in documents:
+            writer.add_document(**self._fields(document))
+        writer.commit()
+        store.write_marker(generation, applied_upto)
+        return generation
+
+    def activate(self, generation: Path) -> None:
+        store.swap(self.root, generation)
+
+    def _open(self, generation: Path | None):
+        if generation is None:
+            raise IndexUnavailable(f"no search index in {self.root}")
+        try:
+            return whoosh_index.open_dir(str(generation), schema=self.schema)
+        except Exception as error:  # Whoosh raises many kinds on a damaged index
+            raise IndexUnavailable(f"search index {generation} cannot be read: {error}") from error
+
+    def _fields(self, document: ListingDocument) -> dict:
+        texts = (*document.texts, *document.organization_texts)
+        fields = {
+            "id": document.id,
+            "name": " ".join(t.name for t in texts),
+            "help_text": " ".join(document.help_words),
+            "place_text": " ".join(document.place_words),
+            "text_any": " ".join(
+                f"{t.name} {t.summary} {t.description}"
+                for t in texts
+                if t.locale not in STEMMED_LANGUAGES
+            ),
+            "help": ",".join(document.help_codes),
+            "exact_n": ",".join(document.exact_neighbourhoods),
+            "exact_m": ",".join(document.exact_municipalities),
+            "lang": ",".join(document.languages),
+            "kind": document.kind,
+            "formality": "informal" if document.informal else "formal",
+            "line": document.line,
+            "free": {True: "yes", False: "no", None: "unknown"}[document.free],
+            "region": "yes" if document.region_wide else "no",
+            "hours": (document.periods, document.closures),
+            "card": document,
+        }
+        for lang in STEMMED_LANGUAGES:
+            fields[f"text_{lang}"] = " ".join(
+                f"{t.name} {t.summary} {t.description}" for t in texts if t.locale == lang
+            )
+        return fields
+
+    # --- reading --------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        with self._lock:
+            snapshot = self._current_snapshot()
+            return snapshot.search(request)
+
+    def _current_snapshot(self) -> _Snapshot:
+        generation = store.current_generation(self.root)
+        if generation is None:
+            raise IndexUnavailable(f"no search index in {self.root}")
+        snapshot = self._snapshot
+        if snapshot is not None and snapshot.generation == generation and snapshot.fresh():
+            return snapshot
+        if snapshot is not None:
+            snapshot.close()
+        self._snapshot = None
+        self._snapshot = _Snapshot(generation, self._open(generation), self)
+        return self._snapshot
+
+
+class _Snapshot:
+    """One generation of the index as one process reads it, with its filter sets."""
+
+    def __init__(self, generation: Path, ix, owner: SearchIndex) -> None:
+        self.generation, self.ix, self.owner = generation, ix, owner
+        self.version = ix.latest_generation()
+        self.searcher = ix.searcher()
+        reader = self.searcher.reader()
+        self.size = reader.doc_count_all()
+        self.live = bitsets.from_docnums(reader.all_doc_ids(), self.size)
+        self.facets: dict[str, dict[str, int]] = {}
+        for name in FACET_FIELDS:
+            values = {}
+            for term in reader.lexicon(name):
+                docs = reader.postings(name, term).all_ids()
+                values[term.decode()] = bitsets.from_docnums(docs, self.size) & self.live
+            self.facets[name] = values
+        self._cover_places(json.loads((generation / PLACE_MAP).read_text()))
+        self.term_cache: OrderedDict[tuple[str, str], int] = OrderedDict()
+        self.word_cache: OrderedDict[str, dict[str, int]] = OrderedDict()
+        self._hours: _Hours | None = None
+
+    def _cover_places(self, place_map: dict[str, list[str]]) -> None:
+        """Who serves each place: those naming it, those naming its municipality (or, for a
+        municipality, one of its neighbourhoods), and those serving the whole region."""
+        exact_n, exact_m = self.facets["exact_n"], self.facets["exact_m"]
+        region = self.facets["region"].get("yes", 0)
+        near_n: dict[str, int] = {}
+        near_m: dict[str, int] = {nis: mask | region for nis, mask in exact_m.items()}
+        for number, municipalities in place_map.items():
+            near_n[number] = exact_n.get(number, 0) | exact_m.get(municipalities[0], 0) | region
+            for nis in municipalities:
+                near_m[nis] = near_m.get(nis, region) | exact_n.get(number, 0)
+        self.facets["near_n"], self.facets["near_m"] = near_n, near_m
+
+    def fresh(self) -> bool:
+        return self.ix.latest_generation() == self.version
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    # text ------------------------------------------------------------------------------
+
+    def _term_mask(self, field_name: str, term: str) -> int:
+        key = (field_name, term)
+        mask = self.term_cache.get(key)
+        if mask is None:
+            reader = self.searcher.reader()
+            if (field_name, term) in reader:
+                docs = reader.postings(field_name, term).all_ids()
+                mask = bitsets.from_docnums(docs, self.size) & self.live
+            else:
+                mask = 0
+            self.term_cache[key] = mask
+            if len(self.term_cache) > 4096:
+                self.term_cache.popitem(last=False)
+        else:
+            self.term_cache.move_to_end(key)
+        return mask
+
+    def _word_masks(self, word: str) -> dict[str, int] | None:
+        """Where `word` matches, by group of fields; None when it is no word in any field
+        (a stop word everywhere)."""
+        cached = self.word_cache.get(word)
+        if cached is not None:
+            return cached or None
+        schema, reader = self.owner.schema, self.searcher.reader()
+        masks: dict[str, int] = {}
+        for field_name in TEXT_FIELDS:
+            for term in query_terms(schema, field_name, word):
+                group = FIELD_GROUPS[field_name]
+                masks[group] = masks.get(group, 0) | self._term_mask(field_name, term)
+        folded = query_terms(schema, "name", word)
+        if len(folded) == 1 and len(folded[0]) >= 5:  # one typo in a name still finds it
+            for term in reader.terms_within("name", folded[0], 1, prefix=1):
+                masks["name"] = masks.get("name", 0) | self._term_mask("name", term)
+        self.word_cache[word] = masks
+        if len(self.word_cache) > 1024:
+            self.word_cache.popitem(last=False)
+        return masks or None
+
+    # filters ---------------------------------------------------------------------------
+
+    def _union(self, name: str, values: Iterable[str]) -> int:
+        facet, mask = self.facets[name], 0
+        for value in values:
+            mask |= facet.get(value, 0)
+        return mask
+
+    def _group_masks(self, filters: Filters, now: datetime | None) -> dict[str, int]:
+        masks: dict[str, int] = {}
+        if filters.neighbourhoods or filters.municipalities:
+            masks["place"] = self._union("near_n", filters.neighbourhoods) | self._union(
+                "near_m", filters.municipalities
+            )
+        if filters.languages:
+            masks["lang"] = self._union("lang", filters.languages)
+        if filters.help:
+            masks["help"] = self._union("help", filters.help)
+        if filters.kinds:
+            masks["kind"] = self._union("kind", filters.kinds)
+        if filters.formality:
+            masks["formality"] = self._union("formality", filters.formality)
+        if filters.lines:
+            masks["line"] = self._union("line", filters.lines)
+        if filters.free:
+            masks["free"] = self.facets["free"].get("yes", 0)
+        if filters.open_now or filters.open_on:
+            masks["open"] = self._open_mask(filters, now)
+        return masks
+
+    def _open_mask(self, filters: Filters, now: datetime | None) -> int:
+        hours = self._hours_index()
+        mask = 0
+        if filters.open_now and now is not None:
+            mask |= hours.open_at(now.date(), now.time().replace(tzinfo=None))
+        if filters.open_on:
+            mask |= hours.open_at(filters.open_on, None)
+        return mask
+
+    def _hours_index(self) -> _Hours:
+        if self._hours is None:
+            self._hours = _Hours(self, self.owner.occurs_on)
+        return self._hours
+
+    # the search ------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        matches = [m for m in (self._word_masks(w) for w in words_of(request.text)) if m]
+        text_mask, loose, scores = self.live, False, None
+        if matches:
+            each = [_union_of(m.values()) for m in matches]
+            text_mask = self.live
+            for mask in each:
+                text_mask &= mask
+            if not text_mask and len(each) > 1:
+                text_mask, loose = _union_of(each), True
+            scores = SlicedCounter()
+            for word in matches:
+                for group, mask in word.items():
+                    scores.add(mask & text_mask, GROUP_WEIGHTS[group])
+        masks = self._group_masks(request.filters, request.now)
+
+        def all_but(group: str | None) -> int:
+            result = text_mask
+            for name, mask in masks.items():
+                if name != group:
+                    result &= mask
+            return result
+
+        final = all_but(None)
+        counts = self._counts(all_but, request)
+        without = {group: all_but(group).bit_count() for group in masks}
+        listings = self._page(final, scores, request)
+        return SearchResult(listings, final.bit_count(), counts, without, loose)
+
+    def _counts(self, all_but, request: SearchRequest) -> dict[str, dict[str, int]]:
+        counts: dict[str, dict[str, int]] = {}
+        place_base = all_but("place")
+        counts["neighbourhood"] = _count(self.facets["near_n"], place_base)
+        counts["municipality"] = _count(self.facets["near_m"], place_base)
+        for group, facet in (
+            ("lang", "lang"),
+            ("help", "help"),
+            ("kind", "kind"),
+            ("formality", "formality"),
+            ("line", "line"),
+        ):
+            counts[group] = _count(self.facets[facet], all_but(group))
+        counts["free"] = {"yes": (all_but("free") & self.facets["free"].get("yes", 0)).bit_count()}
+        open_base = all_but("open")
+        hours = self._hours_index() if open_base else None
+        counts["open"] = {}
+        if hours and request.now is not None:
+            now = request.now
+            counts["open"]["now"] = (
+                open_base & hours.open_at(now.date(), now.time().replace(tzinfo=None))
+            ).bit_count()
+        if hours and request.filters.open_on:
+            counts["open"]["day"] = (
+                open_base & hours.open_at(request.filters.open_on, None)
+            ).bit_count()
+        return counts
+
+    def _tiers(self, final: int, filters: Filters) -> list[int]:
+        """Listings that name the chosen place come first, then those that serve it as part
+        of a larger area, then those that serve the whole region."""
+        if not (filters.neighbourhoods or filters.municipalities):
+            return [final]
+        exact = self._union("exact_n", filters.neighbourhoods) | self._union(
+            "exact_m", filters.municipalities
+        )
+        region = self.facets["region"].get("yes", 0)
+        return [final & exact, final & ~exact & ~region, final & region & ~exact]
+
+    def _page(
+        self, final: int, scores: SlicedCounter | None, request: SearchRequest
+    ) -> list[ListingDocument]:
+        """The requested slice of the ranking: place tiers first, then within each tier the
+        text score, highest first; equal scores in index order."""
+        skip, take = request.offset, request.limit
+        docnums: list[int] = []
+        for tier in self._tiers(final, request.filters):
+            levels = scores.levels(tier) if scores else [(0, tier)]
+            for _score, level in levels:
+                size = level.bit_count()
+                if skip >= size:
+                    skip -= size
+                    continue
+                docnums.extend(bitsets.first_docnums(level, skip, take - len(docnums)))
+                skip = 0
+                if len(docnums) >= take:
+                    break
+            if len(docnums) >= take:
+                break
+        reader = self.searcher.reader()
+        return [reader.stored_fields(docnum)["card"] for docnum in docnums]
+
+
+def _union_of(masks: Iterable[int]) -> int:
+    result = 0
+    for mask in masks:
+        result |= mask
+    return result
+
+
+def _count(facet: dict[str, int], base: int) -> dict[str, int]:
+    return {value: count for value, mask in facet.items() if (count := (base & mask).bit_count())}
+
+
+class _Hours:
+    """Who is open when. Listings sharing a period share one set; a question about a moment
+    then looks at each distinct period once."""
+
+    def __init__(self, snapshot: _Snapshot, occurs_on: OccursOn) -> None:
+        self.occurs_on = occurs_on
+        reader = snapshot.searcher.reader()
+        by_period: dict[Period, list[int]] = {}
+        closures: list[tuple[Closed, int]] = []
+        for docnum in bitsets.to_docnums(snapshot.live):
+            periods, closed = reader.stored_fields(docnum)["hours"]
+            for period in periods:
+                by_period.setdefault(period, []).append(docnum)
+            closures.extend((c, docnum) for c in closed)
+        self.periods = {p: bitsets.from_docnums(d, snapshot.size) for p, d in by_period.items()}
+        self.closures = closures
+        self.cache: OrderedDict[tuple, int] = OrderedDict()
+
+    def open_at(self, day: date, moment: time | None) -> int:
+        """Listings open on `day` at `moment` (at some time that day when moment is None)."""
+        key = (day, moment.replace(second=0, microsecond=0) if moment else None)
+        if key in self.cache:
+            return self.cache[key]
+        mask = 0
+        for period, docs in self.periods.items():
+            if moment is not None and not (period.opens_at <= moment < period.closes_at):
+                continue
+            if self.occurs_on(period, day):
+                mask |= docs
+        for closure, docnum in self.closures:
+            if closure.starts_on <= day <= closure.ends_on:
+                mask &= ~(1 << docnum)
+        self.cache[key] = mask
+        if len(self.cache) > 1024:
+            self.cache.popitem(last=False)
+        return mask

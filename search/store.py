@@ -1,0 +1,92 @@
+"""Where the index lives on disk, and the rules that make it safe with several processes.
+
+    <root>/writer.lock           one writer at a time (an advisory file lock)
+    <root>/current -> gen-<n>    the generation searches read; swapped atomically
+    <root>/gen-<n>/              a Whoosh index, and applied.json: the last outbox id in it
+
+A rebuild writes a new generation beside the current one and swaps the `current` link in one
+rename, so searches keep working during a rebuild.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+CURRENT = "current"
+MARKER = "applied.json"
+
+
+class LockTimeout(RuntimeError):
+    pass
+
+
+@contextlib.contextmanager
+def writer_lock(root: Path, timeout: float = 60.0) -> Iterator[None]:
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / "writer.lock").open("a") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise LockTimeout(f"another process holds {root / 'writer.lock'}") from None
+                time.sleep(0.01)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def current_generation(root: Path) -> Path | None:
+    link = root / CURRENT
+    try:
+        target = os.readlink(link)
+    except OSError:
+        return None
+    path = root / target
+    return path if path.is_dir() else None
+
+
+def new_generation(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / f"gen-{time.time_ns()}-{os.getpid()}"
+    path.mkdir()
+    return path
+
+
+def swap(root: Path, generation: Path, keep: int = 2) -> None:
+    """Make `generation` current in one atomic rename; drop older generations but the
+    previous one, which searches opened a moment ago may still read."""
+    temporary = root / f".{CURRENT}-{os.getpid()}"
+    with contextlib.suppress(FileNotFoundError):
+        temporary.unlink()
+    temporary.symlink_to(generation.name)
+    os.replace(temporary, root / CURRENT)
+    generations = sorted(
+        (p for p in root.glob("gen-*") if p.is_dir()), key=lambda p: p.stat().st_mtime
+    )
+    for old in generations[:-keep]:
+        if old != generation:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def read_marker(generation: Path) -> int | None:
+    try:
+        return int(json.loads((generation / MARKER).read_text())["applied_outbox_id"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_marker(generation: Path, applied_outbox_id: int) -> None:
+    temporary = generation / f".{MARKER}.{os.getpid()}"
+    temporary.write_text(json.dumps({"applied_outbox_id": applied_outbox_id}))
+    os.replace(temporary, generation / MARKER)

@@ -1,0 +1,168 @@
+"""The index follows the database exactly, with several processes and after a crash."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from sqlalchemy import select
+
+from app import create_app
+from directory import hours, schema
+from directory.extensions import db
+from directory.indexing import sync
+from directory.models import Service, ServiceStatus
+from directory.seeding.loader import load_seeds
+from search import SearchIndex, SearchRequest
+from tests import factories
+from tests.conftest import PROJECT_ROOT, SEEDS
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def indexed_app(scratch, tmp_path):
+    """Reference data only, an index of nothing, and the app writing to both."""
+    url = scratch.create()
+    schema.upgrade(url)
+    reference = tmp_path / "seeds"
+    shutil.copytree(SEEDS, reference, ignore=shutil.ignore_patterns("catalogue"))
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "TESTING": True,
+            "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+            "SEARCH_CHECK_ON_START": False,
+        }
+    )
+    with app.app_context():
+        with db.transaction() as session:
+            load_seeds(session, reference)
+        sync.rebuild(app)
+    app.url, app.index_dir = url, tmp_path / "index"
+    yield app
+    app.extensions["database.engine"].dispose()
+
+
+def worker(*args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.index_worker", *args],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+
+
+def active_ids(app) -> set[str]:
+    with app.app_context():
+        return {
+            str(i)
+            for i in db.session().scalars(
+                select(Service.id).where(Service.status == ServiceStatus.ACTIVE)
+            )
+        }
+
+
+def test_four_processes_writing_at_once_lose_no_update(indexed_app):
+    processes = [
+        worker("write", indexed_app.url, str(indexed_app.index_dir), f"p{n}", "8") for n in range(4)
+    ]
+    for process in processes:
+        assert process.wait(timeout=300) == 0
+    expected = active_ids(indexed_app)
+    assert len(expected) == 32
+    index = sync.search_index(indexed_app)
+    assert index.indexed_ids() == expected
+    with indexed_app.app_context():
+        state = sync.health(indexed_app)
+    assert state.applied_upto == state.latest_outbox
+
+
+def test_a_writer_killed_mid_batch_is_caught_up_by_the_next(indexed_app):
+    with indexed_app.app_context():
+        session = db.session()
+        for number in range(300):  # committed outside a request: nothing applies them yet
+            owner = factories.organization(session, name=f"Organisatie {number}")
+            factories.service(session, owner, name=f"Dienst {number}", neighbourhood=8)
+        indexed_app.extensions["search"].root = indexed_app.index_dir / "elsewhere"
+        session.commit()
+        indexed_app.extensions["search"].root = indexed_app.index_dir
+    index = sync.search_index(indexed_app)
+    start = index.applied_upto()
+    with indexed_app.app_context():
+        latest = sync.health(indexed_app).latest_outbox
+    process = worker("sync", indexed_app.url, str(indexed_app.index_dir), "10")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        reached = index.applied_upto()
+        if reached is not None and reached > start:
+            break
+        time.sleep(0.005)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert start < index.applied_upto() < latest, "the writer was not killed midway"
+
+    sync.apply_pending(indexed_app)  # the next writer: in the app, or `flask search sync`
+
+    assert index.indexed_ids() == active_ids(indexed_app)
+
+
+def test_a_change_is_searchable_in_another_worker_within_two_seconds(indexed_app):
+    other_worker = SearchIndex(indexed_app.index_dir, occurs_on=hours.occurs_on)
+    assert other_worker.search(SearchRequest(text="zeldzaamwoord")).total == 0
+    with indexed_app.app_context():
+        session = db.session()
+        owner = factories.organization(session, name="Zeldzaamwoord vzw")
+        factories.service(session, owner, name="Zeldzaamwoord hulp")
+        committed = time.monotonic()
+        session.commit()
+    while other_worker.search(SearchRequest(text="zeldzaamwoord")).total == 0:
+        assert time.monotonic() - committed < 2.0
+        time.sleep(0.01)
+
+
+def test_searches_keep_working_during_a_rebuild(indexed_app):
+    with indexed_app.app_context():
+        session = db.session()
+        for number in range(150):
+            owner = factories.organization(session, name=f"Vereniging {number}")
+            factories.service(
+                session, owner, name=f"Boodschappen {number}", help_codes=("shopping",)
+            )
+        session.commit()
+    reader = SearchIndex(indexed_app.index_dir, occurs_on=hours.occurs_on)
+    errors: list[BaseException] = []
+    totals: list[int] = []
+
+    def rebuild_twice() -> None:
+        try:
+            for _ in range(2):
+                sync.rebuild(indexed_app)
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    thread = threading.Thread(target=rebuild_twice)
+    thread.start()
+    while thread.is_alive():
+        totals.append(reader.search(SearchRequest(text="boodschappen")).total)
+    thread.join()
+    assert not errors
+    assert totals
+    assert set(totals) == {150}
+
+
+def test_the_start_up_check_catches_up_an_index_that_is_behind(indexed_app):
+    with indexed_app.app_context():
+        session = db.session()
+        owner = factories.organization(session, name="Achterstand vzw")
+        factories.service(session, owner, name="Achterstand")
+        indexed_app.extensions["search"].root = indexed_app.index_dir / "elsewhere"
+        session.commit()  # the index did not see this commit
+        indexed_app.extensions["search"].root = indexed_app.index_dir
+        assert sync.ensure_ready(indexed_app) == "ready"
+    assert sync.search_index(indexed_app).indexed_ids() == active_ids(indexed_app)

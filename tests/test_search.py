@@ -1,0 +1,289 @@
+"""Search finds the right door: across languages, by place, with filters and counts, ranked
+as a person would expect, and with a way out of zero results."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from app import create_app
+from directory import schema
+from directory.extensions import db
+from directory.indexing import sync
+from directory.models import ZeroResultSearch
+from directory.seeding.loader import load_seeds
+from search import Filters, SearchRequest
+from tests import search_catalogue
+from tests.conftest import SEEDS
+from tests.test_pages import page_text
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+MONDAY_10H = datetime(2026, 11, 23, 10, 0, tzinfo=BRUSSELS)
+
+
+def _small_catalogue(url: str, root):
+    reference = root / "seeds"
+    shutil.copytree(SEEDS, reference, ignore=shutil.ignore_patterns("catalogue"))
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "TESTING": True,
+            "SEARCH_INDEX_DIR": str(root / "index"),
+            "SEARCH_CHECK_ON_START": False,
+            "FIXED_NOW": MONDAY_10H,
+        }
+    )
+    with app.app_context():
+        with db.transaction() as session:
+            load_seeds(session, reference)
+        app.ids = search_catalogue.build(db.session())
+        sync.rebuild(app)
+    return app
+
+
+@pytest.fixture(scope="module")
+def small(scratch, tmp_path_factory):
+    """Reference data, the six services of `search_catalogue`, and their index; shared by
+    the tests that only read."""
+    url = scratch.create()
+    schema.upgrade(url)
+    app = _small_catalogue(url, tmp_path_factory.mktemp("small"))
+    yield app
+    app.extensions["database.engine"].dispose()
+
+
+@pytest.fixture
+def own_small(empty_url, tmp_path):
+    """The same, for a test that damages the index."""
+    app = _small_catalogue(empty_url, tmp_path)
+    yield app
+    app.extensions["database.engine"].dispose()
+
+
+def find(app, text="", now=MONDAY_10H, **filters):
+    request = SearchRequest(
+        text=text,
+        filters=Filters(
+            **{k: frozenset(v) if isinstance(v, list | set) else v for k, v in filters.items()}
+        ),
+        limit=50,
+        now=now,
+    )
+    result = sync.search_index(app).search(request)
+    letters = {v: k for k, v in app.ids.items()}
+    return [letters[listing.id] for listing in result.listings], result
+
+
+@pytest.mark.parametrize("word", ["boodschappen", "courses", "Shopping", "BOODSCHAPPEN"])
+def test_a_kind_of_help_is_found_in_any_language(small, word):
+    letters, _ = find(small, word)
+    # A's texts are Dutch only and never say "boodschappen"; C's are French only.
+    assert {"A", "C", "D"} <= set(letters)
+    assert "E" not in letters
+
+
+@pytest.mark.parametrize(
+    "place", ["Molenbeek", "Sint-Jans-Molenbeek", "Molenbeek-Saint-Jean", "1080"]
+)
+def test_place_names_work_in_french_dutch_and_as_postcode(small, place):
+    letters, _ = find(small, place)
+    assert letters == ["F"]
+
+
+def test_one_typo_in_an_organisation_name_still_finds_it(small):
+    assert find(small, "Zonneblom")[0] == ["A"]
+    assert find(small, "zonnebloem")[0] == ["A"]
+
+
+def test_accents_and_case_do_not_matter(small):
+    assert find(small, "FRANCAIS")[0] == ["F"]
+    assert find(small, "Français")[0] == ["F"]
+
+
+def test_the_chosen_place_includes_services_for_its_municipality_and_region(small):
+    letters, result = find(small, neighbourhoods={"8"})
+    # Those naming the neighbourhood first, then its municipality's, then the region's.
+    assert set(letters[:2]) == {"A", "B"}
+    assert letters[2:] == ["C", "D"]
+    assert result.counts["lang"] == {"nl": 2, "fr": 2, "ar": 1, "en": 1}
+
+
+def test_or_within_a_filter_and_across_filters(small):
+    assert set(find(small, languages={"ar", "en"})[0]) == {"B", "D"}
+    assert find(small, languages={"nl"}, help={"shopping"})[0] == ["A"]
+
+
+def test_a_life_domain_includes_its_kinds_of_help(small):
+    assert set(find(small, help={"social-network"})[0]) == {"A", "B", "C", "D"}
+    assert set(find(small, help={"well-being"})[0]) == {"E", "F"}
+
+
+def test_counts_show_what_each_value_would_give(small):
+    _, result = find(small, neighbourhoods={"8"}, help={"shopping"})
+    assert result.total == 3
+    # A filter's own counts ignore its current choice (so another value can be added) ...
+    assert result.counts["help"]["shopping"] == 3
+    assert result.counts["help"]["company-visits"] == 1
+    assert result.counts["help"]["social-network"] == 4
+    # ... and respect the other filters.
+    assert result.counts["municipality"]["21004"] == 3
+    assert result.counts["municipality"]["21012"] == 1  # only the region-wide one
+    assert result.counts["formality"] == {"formal": 2, "informal": 1}
+    assert result.counts["line"] == {"zero": 2, "first": 1}
+    assert result.counts["free"] == {"yes": 1}
+
+
+def test_kind_formality_and_line_filters(small):
+    assert set(find(small, formality={"informal"})[0]) == {"B", "D"}
+    assert set(find(small, kinds={"public_service", "online_group"})[0]) == {"C", "D"}
+    assert set(find(small, lines={"first"})[0]) == {"C", "F"}
+
+
+def test_free_of_charge(small):
+    assert set(find(small, free=True)[0]) == {"A", "B", "E"}
+
+
+def test_open_now_and_open_on_a_day(small):
+    assert find(small, open_now=True)[0] == ["A"]
+    assert find(small, open_now=True, now=MONDAY_10H.replace(hour=18))[0] == []
+    first_saturday = date(2026, 12, 5)
+    assert find(small, open_on=first_saturday)[0] == ["F"]
+    assert find(small, open_on=date(2026, 12, 12))[0] == []
+    _, result = find(small, open_now=True)
+    assert result.counts["open"]["now"] == 1
+
+
+def test_ranking_puts_the_kind_of_help_in_the_chosen_neighbourhood_first(small):
+    letters, _ = find(small, "boodschappen", neighbourhoods={"8"})
+    assert letters == ["A", "C", "D"]
+    letters, _ = find(small, "shopping")
+    assert letters[0] == "D"  # the kind of help and a name match beat the kind of help alone
+
+
+def test_no_result_suggests_a_way_out_on_the_page(small):
+    client = small.test_client()
+    response = client.get("/en/search?help=language-classes&place=8")
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "0 results" in text
+    assert "Without the filter “Kind of help”" in text
+    assert "(4 results)" in text
+    assert "Without the filter “Where”" in text
+    assert "(2 results)" in text
+    assert "Nearby: Stalingrad" in text
+    body = response.get_data(as_text=True)
+    assert "place=9" in body
+
+
+def test_related_kinds_of_help_are_suggested(small):
+    text = page_text(small.test_client().get("/en/search?help=listening-ear&lang=fr"))
+    assert "Related help: Shopping" in text
+
+
+def test_zero_result_searches_are_recorded_anonymously(small):
+    client = small.test_client()
+    client.get("/fr/search?q=plombier&lang=ar", environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    with small.app_context():
+        rows = (
+            db.session()
+            .scalars(select(ZeroResultSearch).where(ZeroResultSearch.text == "plombier"))
+            .all()
+        )
+    assert len(rows) == 1
+    assert rows[0].text == "plombier"
+    assert rows[0].filters == {"lang": ["ar"]}
+    assert rows[0].locale == "fr"
+    assert "203.0.113.9" not in repr(vars(rows[0]))
+
+
+def test_the_search_page_shows_results_with_their_facts(small):
+    text = page_text(small.test_client().get("/nl/search?q=markt"))
+    assert "1 resultaat" in text or "1 result" in text
+    assert "Samen naar de markt" in text
+    assert "Buurtwinkel De Zonnebloem" in text
+    assert "Boodschappen" in text
+    assert "Marollen" in text
+    assert "Nederlands" in text
+    assert "Nu open" in text
+
+
+def test_the_url_carries_every_filter(small):
+    body = (
+        small.test_client()
+        .get(
+            "/nl/search?q=markt&place=8&lang=nl&help=shopping&kind=association&formality=formal"
+            "&line=zero&free=1&open=now"
+        )
+        .get_data(as_text=True)
+    )
+    assert "Samen naar de markt" in body
+    for name, value in (
+        ("place", "8"),
+        ("lang", "nl"),
+        ("help", "shopping"),
+        ("kind", "association"),
+        ("formality", "formal"),
+        ("line", "zero"),
+        ("free", "1"),
+        ("open", "now"),
+    ):
+        assert f'name="{name}" value="{value}" checked' in body
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=" + "boodschappen " * 2000,
+        "q=*",
+        "q=%3F",
+        "q=%22",
+        "q=%3A",
+        "q=(",
+        "q=)",
+        "q=AND",
+        "q=OR",
+        "q=NOT",
+        "q=~",
+        "q=*%20AND%20(%22x%22%20OR%20y~)%20NOT%20%3Fz:",
+        "place=99999&lang=%3Cscript%3E&help=nope&kind=x&line=y&formality=z&on=2026-13-45",
+        "page=99999999999999999999",
+        "page=-1",
+        "page=abc",
+        "free=maybe&open=later",
+        "place=" + "&place=".join(str(n) for n in range(200)),
+    ],
+)
+def test_bad_input_gives_a_normal_page(small, query):
+    response = small.test_client().get(f"/en/search?{query}")
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "Traceback" not in body
+    assert "<script>" not in body
+
+
+def test_a_long_query_is_shortened_with_a_note(small):
+    text = page_text(small.test_client().get("/en/search?q=" + "markt " * 100))
+    assert "We used the first 200 characters" in text
+
+
+def test_a_missing_index_is_rebuilt_not_a_crash(own_small, tmp_path):
+    shutil.rmtree(tmp_path / "index")
+    response = own_small.test_client().get("/en/search?q=markt")
+    assert response.status_code == 200
+    assert "Samen naar de markt" in page_text(response)
+
+
+# Whoosh leaves a file handle open when it fails to read a damaged table of contents.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_corrupt_index_is_rebuilt_not_a_crash(own_small, tmp_path):
+    current = (tmp_path / "index" / "current").resolve()
+    for path in current.iterdir():
+        if path.suffix in (".toc", ".seg") or path.name.startswith("_MAIN"):
+            path.write_bytes(b"garbage")
+    with own_small.app_context():
+        assert sync.ensure_ready(own_small) == "rebuilt"
+    assert "Samen naar de markt" in page_text(own_small.test_client().get("/en/search?q=markt"))
