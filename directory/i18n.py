@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from directory.extensions import babel
 
-SUPPORTED_LOCALES: tuple[str, ...] = ("nl", "fr", "en")
+SUPPORTED_LOCALES: tuple[str, ...] = ("nl", "fr", "en", "ar", "tr", "es", "pt", "pl", "ro")
 DEFAULT_LOCALE = "nl"
 # Brussels' two official languages: the best fallback for content missing in the reader's.
 FALLBACK_LOCALES: tuple[str, ...] = ("nl", "fr")

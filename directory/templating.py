@@ -3,7 +3,7 @@ for the reader's locale. Templates hold layout; the rules live here and in the d
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 
 from babel.dates import format_date, format_skeleton, format_time
 from flask import Flask, request, url_for
@@ -22,6 +22,20 @@ from directory.labels import (
 )
 from directory.models import language_display_name
 
+# Bidirectional embedding, override and isolate controls (and the implicit marks): in text
+# people typed they can make a name read backwards or spoof another. Layout isolation is
+# the templates' job (<bdi>, dir="auto"), never the text's.
+BIDI_CONTROLS = dict.fromkeys(
+    [0x200E, 0x200F, 0x061C, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+
+
+def neutralise_bidi(value):
+    """Every value a template prints passes here (Jinja's `finalize`)."""
+    if type(value) is str:
+        return value.translate(BIDI_CONTROLS)
+    return value
+
 
 def _locale() -> str:
     return str(get_locale())
@@ -37,23 +51,27 @@ def place_name(place) -> str:
 
 
 def format_day(day: date) -> str:
+    return format_day_in(day, _locale())
+
+
+def format_day_in(day: date, locale: str) -> str:
     """ "maandag 23 november": names written out in full, easier to read than "ma 23 nov"."""
-    locale = _locale()
-    return (
-        f"{format_date(day, 'EEEE', locale=locale)} {format_skeleton('MMMMd', day, locale=locale)}"
-    )
+    weekday = format_date(day, "EEEE", locale=locale)
+    return f"{weekday} {format_skeleton('MMMMd', day, locale=locale)}"
 
 
 def format_long_date(day: date) -> str:
     return format_date(day, format="long", locale=_locale())
 
 
-def format_clock(moment: time) -> str:
-    return format_time(moment, format="short", locale=_locale())
-
-
 def format_period(period: Period) -> str:
-    return f"{format_clock(period.opens_at)}\u2009\u2013\u2009{format_clock(period.closes_at)}"
+    return format_period_in(period, _locale())
+
+
+def format_period_in(period: Period, locale: str) -> str:
+    opens = format_time(period.opens_at, format="short", locale=locale)
+    closes = format_time(period.closes_at, format="short", locale=locale)
+    return f"{opens}\u2009\u2013\u2009{closes}"
 
 
 def language_switch_url(code: str) -> str:
@@ -66,6 +84,7 @@ def language_switch_url(code: str) -> str:
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.finalize = neutralise_bidi
     app.jinja_env.globals.update(
         ui_languages=ui_languages,
         current_language=current_language,

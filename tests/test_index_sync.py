@@ -166,3 +166,35 @@ def test_the_start_up_check_catches_up_an_index_that_is_behind(indexed_app):
         indexed_app.extensions["search"].root = indexed_app.index_dir
         assert sync.ensure_ready(indexed_app) == "ready"
     assert sync.search_index(indexed_app).indexed_ids() == active_ids(indexed_app)
+
+
+def test_a_commit_that_ends_after_a_later_one_is_not_skipped(indexed_app):
+    """Two transactions interleave: the one that wrote its outbox row first commits last.
+    Its change must still reach the index."""
+    from sqlalchemy.orm import Session
+
+    engine = indexed_app.extensions["database.engine"]
+    first = Session(bind=engine, expire_on_commit=False)
+    owner = factories.organization(first, name="Eerste vzw")
+    factories.service(first, owner, name="Eerstedienst")  # flushed: its outbox row exists
+    finished = threading.Event()
+
+    def second_writer() -> None:
+        with indexed_app.app_context():
+            session = db.session()
+            other = factories.organization(session, name="Tweede vzw")
+            factories.service(session, other, name="Tweededienst")
+            session.commit()  # applies the outbox after its commit
+        finished.set()
+
+    thread = threading.Thread(target=second_writer)
+    thread.start()
+    finished.wait(timeout=1.0)  # on both databases the second writer waits for the first
+    first.commit()
+    first.close()
+    thread.join(timeout=60)
+    assert finished.is_set()
+    sync.apply_pending(indexed_app)  # what the first writer's process does after its commit
+    index = sync.search_index(indexed_app)
+    assert index.indexed_ids() == active_ids(indexed_app)
+    assert index.search(SearchRequest(text="eerstedienst")).total == 1

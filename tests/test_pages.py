@@ -188,3 +188,65 @@ def test_every_seed_listing_renders(client, session):
         assert client.get(f"/fr/organizations/{organization.id}").status_code == 200
         for service in organization.services:
             assert client.get(f"/nl/services/{service.id}").status_code == 200
+
+
+def test_every_kind_of_help_has_a_pictogram_hidden_from_screen_readers(client, session):
+    from directory.models import TaxonomyTerm
+
+    assert all(term.icon for term in session.scalars(select(TaxonomyTerm)))
+    body = client.get("/nl/").get_data(as_text=True)
+    assert '<span class="icon" aria-hidden="true">🛒</span> Boodschappen' in body
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr", "en", "ar", "tr", "es", "pt", "pl", "ro"])
+def test_every_language_has_its_pages_and_its_own_name_in_the_switcher(client, lang):
+    body = client.get(f"/{lang}/").get_data(as_text=True)
+    direction = "rtl" if lang == "ar" else "ltr"
+    assert f'<html lang="{lang}" dir="{direction}">' in body
+    for code, name in (
+        ("ar", "العربية"),
+        ("tr", "Türkçe"),
+        ("pl", "Polski"),
+        ("ro", "Română"),
+        ("es", "Español"),
+        ("pt", "Português"),
+    ):
+        assert f'lang="{code}" hreflang="{code}"' in body
+        assert name in body
+    assert client.get(f"/{lang}/search?q=x").status_code == 200
+
+
+def test_arabic_is_chosen_from_the_browser(client):
+    response = client.get("/", headers={"Accept-Language": "ar-MA,ar;q=0.9,fr;q=0.5"})
+    assert response.location.endswith("/ar/")
+
+
+def test_bidirectional_controls_in_listing_text_are_neutralised(client, session):
+    spoof = "Buurthuis \u202egnitsil\u202c echt"
+    organization = factories.organization(session, texts={"nl": spoof})
+    session.commit()
+    body = client.get(f"/nl/organizations/{organization.id}").get_data(as_text=True)
+    assert "\u202e" not in body
+    assert "\u202c" not in body
+    assert "Buurthuis gnitsil echt" in body
+    assert "<bdi>Buurthuis gnitsil echt</bdi>" in body
+
+
+def test_machine_translated_text_is_labelled(client, session):
+    organization = factories.organization(session, texts={"nl": "Buurthuis", "fr": "Maison"})
+    organization.texts["fr"].is_machine_translated = True
+    session.commit()
+    assert "translated by a computer" not in page_text(
+        client.get(f"/en/organizations/{organization.id}")
+    )
+    assert "traduit par un ordinateur" in page_text(
+        client.get(f"/fr/organizations/{organization.id}")
+    )
+
+
+def test_user_text_is_escaped(client, session):
+    organization = factories.organization(session, texts={"nl": "<script>alert(1)</script>"})
+    session.commit()
+    body = client.get(f"/nl/organizations/{organization.id}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;" in body

@@ -3,6 +3,7 @@ as a person would expect, and with a way out of zero results."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -287,3 +288,20 @@ def test_a_corrupt_index_is_rebuilt_not_a_crash(own_small, tmp_path):
     with own_small.app_context():
         assert sync.ensure_ready(own_small) == "rebuilt"
     assert "Samen naar de markt" in page_text(own_small.test_client().get("/en/search?q=markt"))
+
+
+RESOURCE = re.compile(r'<(?:link[^>]+href|script[^>]+src|img[^>]+src|source[^>]+src)="([^"]+)"')
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr", "ar"])
+def test_a_search_page_with_results_transfers_at_most_100_kb(small, lang):
+    client = small.test_client()
+    response = client.get(f"/{lang}/search?q=boodschappen&place=21004")
+    body = response.get_data()
+    assert b'ol class="results"' in body
+    total = len(body)
+    for url in RESOURCE.findall(body.decode()):
+        assert url.startswith("/"), f"external resource {url}: no fonts, scripts or trackers"
+        with client.get(url) as resource:
+            total += len(resource.get_data())
+    assert total <= 100 * 1024, f"{total} bytes"

@@ -7,9 +7,9 @@ import uuid
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from directory import clock, hours
-from directory.catalogue import queries, search_params, searching
+from directory.catalogue import handout, queries, search_params, searching
 from directory.extensions import db
-from directory.i18n import current_language
+from directory.i18n import SUPPORTED_LOCALES, current_language
 from directory.models import OrganizationKind
 from directory.pagination import Page, page_number
 from directory.reach import ways_to_reach
@@ -74,6 +74,25 @@ def search_url(drop: str | None = None, **replace) -> str:
     for name, value in replace.items():
         args.setlist(name, value if isinstance(value, list) else [value])
     return url_for("catalogue.search", **args.to_dict(flat=False))
+
+
+@bp.get("/handout")
+def handout_page():
+    """A printable handout for a client, from a listing or a page of search results."""
+    ids = handout.parse_ids(request.args.getlist("service"))
+    client = request.args.get("for", current_language())
+    if client not in SUPPORTED_LOCALES:
+        client = current_language()
+    provider = request.args.get("provider")
+    listings = handout.build(db.session(), ids, client, provider, clock.now().date())
+    return render_template(
+        "catalogue/handout.html",
+        listings=listings,
+        ids=ids,
+        client=client,
+        provider=provider if provider in handout.PROVIDER_LANGUAGES else "",
+        client_languages=handout.client_languages(),
+    )
 
 
 @bp.get("/kinds/<kind>")

@@ -46,6 +46,7 @@ class HelpTerm:
     code: str
     parent: str | None
     children: tuple[str, ...]
+    icon: str
     labels: dict[str, str] = field(hash=False, compare=False)
 
     def label(self, locale: str) -> str:
@@ -110,6 +111,7 @@ class Vocabulary:
                     t.code,
                     t.parent.code if t.parent else None,
                     tuple(c.code for c in t.children),
+                    t.icon or "",
                     {k: v.label for k, v in t.labels.items()},
                 )
                 for t in terms

@@ -4,7 +4,7 @@ zero results, and record such searches anonymously."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from flask import current_app, url_for
@@ -43,13 +43,14 @@ class Suggestions:
 class ResultView:
     """One result as the page shows it, from the listing's stored card."""
 
+    id: str
     url: str
     name: str
     name_locale: str
     organization: str
     summary: str
     summary_locale: str
-    help: list[str]
+    help: list[tuple[str, str]]  # pictogram, label
     places: list[str]
     languages: list[str]
     open_now: bool | None
@@ -115,6 +116,7 @@ def _view(
     if card.region_wide:
         places.append(str(REGION_LABEL))
     return ResultView(
+        id=card.id,
         url=service_url.format(card.id),
         name=text.text.name if text else "?",
         name_locale=text.text.locale if text else locale,
@@ -122,7 +124,7 @@ def _view(
         summary=text.text.summary if text else "",
         summary_locale=text.text.locale if text else locale,
         help=[
-            words.help_terms[code].label(locale)
+            (words.help_terms[code].icon, words.help_terms[code].label(locale))
             for code in card.help_codes
             if code in words.help_terms and words.help_terms[code].parent
         ],
@@ -169,6 +171,7 @@ class Option:
     count: int
     checked: bool
     heading: bool = False  # a life domain above its kinds of help
+    icon: str = ""
 
 
 @dataclass(frozen=True)
@@ -204,6 +207,7 @@ def facet_groups(
         children = options(
             "help", domain.children, lambda code: words.help_terms[code].label(locale), params.help
         )
+        children = [replace(o, icon=words.help_terms[o.value].icon) for o in children]
         heading = counts["help"].get(domain.code) or domain.code in params.help
         if heading or children:
             help_options += [
@@ -213,6 +217,7 @@ def facet_groups(
                     counts["help"].get(domain.code, 0),
                     domain.code in params.help,
                     heading=True,
+                    icon=domain.icon,
                 ),
                 *children,
             ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from directory.models import (
@@ -82,5 +82,23 @@ def _record_changes(session: Session, _context, _instances) -> None:
             for attribute in instance.attributes:
                 attribute.link_id = instance.id
     if touched:
+        _serialise_outbox_writers(session)
         session.add_all(SearchOutbox(service_id=service_id) for service_id in sorted(touched))
         session.info[PENDING] = True
+
+
+OUTBOX_LOCK = 0x4E41424A  # "NABJ": the advisory lock that orders outbox writers
+
+
+def _serialise_outbox_writers(session: Session) -> None:
+    """Make outbox ids follow commit order.
+
+    The index remembers the last outbox id it applied and later reads `id > that`. On
+    PostgreSQL a sequence hands out ids at insert time, so a transaction holding id 10 could
+    commit after one holding id 11 has been applied, and id 10 would never be read. Writers
+    of outbox rows therefore take a lock held until their commit. (SQLite already lets one
+    writer at a time hold the database.) Catalogue edits are rare; the wait is short.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(select(func.pg_advisory_xact_lock(OUTBOX_LOCK)))

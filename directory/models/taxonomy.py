@@ -36,6 +36,7 @@ class TaxonomyTerm(UUIDPrimaryKey, Base):
     parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("taxonomy_term.id"))
     term_uri: Mapped[str | None]
     position: Mapped[int] = mapped_column(default=0)
+    icon: Mapped[str | None] = mapped_column(String(16))  # a pictogram beside the label
 
     taxonomy: Mapped[Taxonomy] = relationship(back_populates="terms")
     parent: Mapped[TaxonomyTerm | None] = relationship(

@@ -222,12 +222,16 @@ class _Loader:
                     code=term.code,
                     taxonomy_id=taxonomy_id,
                     position=term.position,
+                    icon=term.icon,
                     parent_id=seed_id("term", term.parent) if term.parent else None,
                 )
-                row.labels = {
-                    locale: TaxonomyTermLabel(locale=locale, label=label, description=text)
-                    for locale, (label, text) in term.labels.items()
-                }
+                # In place: a flush inserts before it deletes, and (term, locale) is unique.
+                for locale in set(row.labels) - set(term.labels):
+                    del row.labels[locale]
+                for locale, (label, text) in term.labels.items():
+                    entry = row.labels.get(locale) or TaxonomyTermLabel(locale=locale)
+                    entry.label, entry.description = label, text
+                    row.labels[locale] = entry
 
             self._upsert(TaxonomyTerm, "term", term.code, term, apply)
             self.session.flush()

@@ -58,6 +58,7 @@ class TermRecord:
     code: str
     parent: str | None  # the domain's code, for a kind of help
     position: int
+    icon: str | None
     labels: dict[str, tuple[str, str | None]]  # locale -> (label, description)
 
 
@@ -279,7 +280,9 @@ def _taxonomy(path: Path) -> TaxonomyRecord:
         code = fields.text("code")
         fields.record = f"domain {code!r}"
         _unique(path, fields.record, codes, code, "code")
-        terms.append(TermRecord(code, None, position, _labels(fields)))
+        terms.append(
+            TermRecord(code, None, position, fields.text("icon", False, 16), _labels(fields))
+        )
         fields.done()
     domains = set(codes)
     for position, raw in enumerate(data.get("term") or []):
@@ -290,7 +293,9 @@ def _taxonomy(path: Path) -> TaxonomyRecord:
         domain = fields.text("domain")
         if domain not in domains:
             fields.fail(f"domain {domain!r} is not a [[domain]] of this file")
-        terms.append(TermRecord(code, domain, position, _labels(fields)))
+        terms.append(
+            TermRecord(code, domain, position, fields.text("icon", False, 16), _labels(fields))
+        )
         fields.done()
     if not domains or len(terms) == len(domains):
         raise SeedError(path, "(whole file)", "expected [[domain]] and [[term]] tables")
