@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ from directory import schema  # noqa: E402
 from directory.config import PROJECT_ROOT  # noqa: E402
 from directory.database import _make_engine  # noqa: E402
 from directory.extensions import db  # noqa: E402
+from directory.indexing import sync  # noqa: E402
 from directory.seeding.loader import load_seeds  # noqa: E402
 
 SHARED = PROJECT_ROOT.parent / "shared"
@@ -146,3 +148,30 @@ def empty_app(empty_url: str):
     application = create_app({"DATABASE_URL": empty_url, "TESTING": True})
     yield application
     application.extensions["database.engine"].dispose()
+
+
+def seeded_app(url: str, root: Path, catalogue: bool = True, build=None, **config):
+    """An app on `url` (migrated) with the seeds loaded (only the reference data when
+    `catalogue` is False), `build(session)` run to add listings, and the search index built
+    under `root/index`. The app remembers `url` and `index_dir`."""
+    seeds = SEEDS
+    if not catalogue:
+        seeds = root / "seeds"
+        shutil.copytree(SEEDS, seeds, ignore=shutil.ignore_patterns("catalogue"))
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "TESTING": True,
+            "SEARCH_INDEX_DIR": str(root / "index"),
+            "SEARCH_CHECK_ON_START": False,
+            **config,
+        }
+    )
+    with app.app_context():
+        with db.transaction() as session:
+            load_seeds(session, seeds)
+        if build is not None:
+            app.ids = build(db.session())
+        sync.rebuild(app)
+    app.url, app.index_dir = url, root / "index"
+    return app

@@ -14,12 +14,9 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from app import create_app
 from directory import schema
-from directory.extensions import db
-from directory.indexing import sync
-from directory.seeding.loader import load_seeds, seed_id
-from tests.conftest import SEEDS
+from directory.seeding.loader import seed_id
+from tests.conftest import seeded_app
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 if not CHROMIUM.exists():
@@ -43,17 +40,7 @@ def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser")
     url = f"sqlite:///{root / 'browser.sqlite3'}"
     schema.upgrade(url)
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "SEARCH_INDEX_DIR": str(root / "index"),
-            "SEARCH_CHECK_ON_START": False,
-        }
-    )
-    with app.app_context():
-        with db.transaction() as session:
-            load_seeds(session, SEEDS)
-        sync.rebuild(app)
+    app = seeded_app(url, root)
     http = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -13,15 +12,13 @@ import time
 import pytest
 from sqlalchemy import select
 
-from app import create_app
 from directory import hours, schema
 from directory.extensions import db
 from directory.indexing import sync
 from directory.models import Service, ServiceStatus
-from directory.seeding.loader import load_seeds
 from search import SearchIndex, SearchRequest
 from tests import factories
-from tests.conftest import PROJECT_ROOT, SEEDS
+from tests.conftest import PROJECT_ROOT, seeded_app
 
 pytestmark = pytest.mark.slow
 
@@ -31,21 +28,7 @@ def indexed_app(scratch, tmp_path):
     """Reference data only, an index of nothing, and the app writing to both."""
     url = scratch.create()
     schema.upgrade(url)
-    reference = tmp_path / "seeds"
-    shutil.copytree(SEEDS, reference, ignore=shutil.ignore_patterns("catalogue"))
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "TESTING": True,
-            "SEARCH_INDEX_DIR": str(tmp_path / "index"),
-            "SEARCH_CHECK_ON_START": False,
-        }
-    )
-    with app.app_context():
-        with db.transaction() as session:
-            load_seeds(session, reference)
-        sync.rebuild(app)
-    app.url, app.index_dir = url, tmp_path / "index"
+    app = seeded_app(url, tmp_path, catalogue=False)
     yield app
     app.extensions["database.engine"].dispose()
 

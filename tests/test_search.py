@@ -11,15 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from app import create_app
 from directory import schema
 from directory.extensions import db
 from directory.indexing import sync
 from directory.models import ZeroResultSearch
-from directory.seeding.loader import load_seeds
 from search import Filters, SearchRequest
 from tests import search_catalogue
-from tests.conftest import SEEDS
+from tests.conftest import seeded_app
 from tests.test_pages import page_text
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -27,23 +25,9 @@ MONDAY_10H = datetime(2026, 11, 23, 10, 0, tzinfo=BRUSSELS)
 
 
 def _small_catalogue(url: str, root):
-    reference = root / "seeds"
-    shutil.copytree(SEEDS, reference, ignore=shutil.ignore_patterns("catalogue"))
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "TESTING": True,
-            "SEARCH_INDEX_DIR": str(root / "index"),
-            "SEARCH_CHECK_ON_START": False,
-            "FIXED_NOW": MONDAY_10H,
-        }
+    return seeded_app(
+        url, root, catalogue=False, build=search_catalogue.build, FIXED_NOW=MONDAY_10H
     )
-    with app.app_context():
-        with db.transaction() as session:
-            load_seeds(session, reference)
-        app.ids = search_catalogue.build(db.session())
-        sync.rebuild(app)
-    return app
 
 
 @pytest.fixture(scope="module")
