@@ -7,7 +7,6 @@ several processes share one index safely.
 
 from search.documents import Closed, ListingDocument, Period, Text
 from search.engine import (
-    GROUPS,
     Filters,
     IndexUnavailable,
     SearchIndex,
@@ -18,7 +17,6 @@ from search.engine import (
 from search.store import LockTimeout
 
 __all__ = [
-    "GROUPS",
     "Closed",
     "Filters",
     "IndexUnavailable",

@@ -46,8 +46,6 @@ FIELD_GROUPS = {
 GROUP_WEIGHTS = {"help": 4, "name": 3, "place": 2, "text": 1}
 FACET_FIELDS = ("help", "exact_n", "exact_m", "lang", "kind", "formality", "line", "free", "region")
 PLACE_MAP = "places.json"
-# Filter groups: OR within a group, AND across groups.
-GROUPS = ("place", "lang", "help", "kind", "formality", "line", "free", "open")
 
 OccursOn = Callable[[Period, date], bool]
 

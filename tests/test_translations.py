@@ -59,6 +59,8 @@ def test_every_message_is_translated(locale):
 
 
 TAG_TEXT = re.compile(r">([^<>{}]*[A-Za-zÀ-ÿ][^<>{}]*)<")
+# Attributes a person reads or hears, holding literal words rather than a gettext call.
+ATTRIBUTE_TEXT = re.compile(r'(?:aria-label|title|placeholder|alt)="([^"{]*[A-Za-z][^"{]*)"')
 
 
 @pytest.mark.parametrize(
@@ -72,4 +74,5 @@ def test_templates_hold_no_text_outside_gettext(template: Path):
     source = re.sub(r"\{[{%].*?[%}]\}", "", source, flags=re.S)
     allowed = {"Nabij", "· Nabij"}  # the product's name
     stray = [t.strip() for t in TAG_TEXT.findall(source) if t.strip() and t.strip() not in allowed]
+    stray += ATTRIBUTE_TEXT.findall(source)
     assert not stray, stray

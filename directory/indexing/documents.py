@@ -46,7 +46,6 @@ class Reference:
 
     neighbourhoods: dict[uuid.UUID, tuple[str, tuple[str, ...]]]  # id -> (number, words)
     municipalities: dict[uuid.UUID, tuple[str, tuple[str, ...]]]  # id -> (NIS, words)
-    neighbourhood_municipality: dict[uuid.UUID, uuid.UUID]
     terms: dict[uuid.UUID, tuple[tuple[str, ...], tuple[str, ...]]]  # id -> (codes, words)
     place_map: dict[str, tuple[str, ...]]  # neighbourhood number -> its NIS codes, main first
 
@@ -115,7 +114,7 @@ class Reference:
             parent = rows.get(row.parent_id)
             codes = (row.code, parent.code) if parent else (row.code,)
             terms[term_id] = (codes, tuple(labels[term_id]))
-        return cls(neighbourhoods, municipalities, owner, terms, place_map)
+        return cls(neighbourhoods, municipalities, terms, place_map)
 
 
 def documents_for(
