@@ -63,9 +63,21 @@ def find(app, text="", now=MONDAY_10H, **filters):
     return [letters[listing.id] for listing in result.listings], result
 
 
-@pytest.mark.parametrize("word", ["boodschappen", "courses", "Shopping", "BOODSCHAPPEN",
-                                  "التسوق", "Alışveriş", "alisveris", "Zakupy", "Cumpărături",
-                                  "compras"])
+@pytest.mark.parametrize(
+    "word",
+    [
+        "boodschappen",
+        "courses",
+        "Shopping",
+        "BOODSCHAPPEN",
+        "التسوق",
+        "Alışveriş",
+        "alisveris",
+        "Zakupy",
+        "Cumpărături",
+        "compras",
+    ],
+)
 def test_a_kind_of_help_is_found_in_any_language(small, word):
     letters, _ = find(small, word)
     # A's texts are Dutch only and never say "boodschappen"; C's are French only.
