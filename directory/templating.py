@@ -31,9 +31,12 @@ BIDI_CONTROLS = dict.fromkeys(
 
 
 def neutralise_bidi(value):
-    """Every value a template prints passes here (Jinja's `finalize`)."""
-    if type(value) is str:
-        return value.translate(BIDI_CONTROLS)
+    """Every value a template prints passes here (Jinja's `finalize`), plain or already
+    marked safe (a translated sentence with a user's words in it is Markup)."""
+    if isinstance(value, str):
+        # str.translate on the class keeps Markup as Markup; removing characters adds no
+        # markup.
+        return value.__class__(str.translate(value, BIDI_CONTROLS))
     return value
 
 

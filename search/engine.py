@@ -104,6 +104,10 @@ class SearchIndex:
     def writer_lock(self, timeout: float = 60.0):
         return store.writer_lock(self.root, timeout)
 
+    def rebuild_lock(self, timeout: float = 600.0):
+        """Held for a whole rebuild (not the writer lock: changes keep being applied)."""
+        return store.writer_lock(self.root, timeout, name="rebuild.lock")
+
     def applied_upto(self) -> int | None:
         generation = store.current_generation(self.root)
         return store.read_marker(generation) if generation else None

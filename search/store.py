@@ -1,6 +1,7 @@
 """Where the index lives on disk, and the rules that make it safe with several processes.
 
     <root>/writer.lock           one writer at a time (an advisory file lock)
+    <root>/rebuild.lock          one rebuild at a time
     <root>/current -> gen-<n>    the generation searches read; swapped atomically
     <root>/gen-<n>/              a Whoosh index, and applied.json: the last outbox id in it
 
@@ -28,9 +29,9 @@ class LockTimeout(RuntimeError):
 
 
 @contextlib.contextmanager
-def writer_lock(root: Path, timeout: float = 60.0) -> Iterator[None]:
+def writer_lock(root: Path, timeout: float = 60.0, name: str = "writer.lock") -> Iterator[None]:
     root.mkdir(parents=True, exist_ok=True)
-    with (root / "writer.lock").open("a") as handle:
+    with (root / name).open("a") as handle:
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -38,7 +39,7 @@ def writer_lock(root: Path, timeout: float = 60.0) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise LockTimeout(f"another process holds {root / 'writer.lock'}") from None
+                    raise LockTimeout(f"another process holds {root / name}") from None
                 time.sleep(0.01)
         try:
             yield
@@ -63,19 +64,23 @@ def new_generation(root: Path) -> Path:
     return path
 
 
-def swap(root: Path, generation: Path, keep: int = 2) -> None:
-    """Make `generation` current in one atomic rename; drop older generations but the
-    previous one, which searches opened a moment ago may still read."""
+def swap(root: Path, generation: Path) -> None:
+    """Make `generation` current in one atomic rename, then drop the generations older than
+    the one it replaces (that one stays: searches opened a moment ago may still read it;
+    newer ones may be another process's rebuild in progress)."""
+    if not generation.is_dir():
+        raise FileNotFoundError(generation)
+    previous = current_generation(root)
     temporary = root / f".{CURRENT}-{os.getpid()}"
     with contextlib.suppress(FileNotFoundError):
         temporary.unlink()
     temporary.symlink_to(generation.name)
     os.replace(temporary, root / CURRENT)
-    generations = sorted(
-        (p for p in root.glob("gen-*") if p.is_dir()), key=lambda p: p.stat().st_mtime
-    )
-    for old in generations[:-keep]:
-        if old != generation:
+    if previous is None or previous == generation:
+        return
+    cutoff = previous.stat().st_mtime
+    for old in root.glob("gen-*"):
+        if old not in (generation, previous) and old.is_dir() and old.stat().st_mtime < cutoff:
             shutil.rmtree(old, ignore_errors=True)
 
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -181,3 +182,64 @@ def test_a_commit_that_ends_after_a_later_one_is_not_skipped(indexed_app):
     index = sync.search_index(indexed_app)
     assert index.indexed_ids() == active_ids(indexed_app)
     assert index.search(SearchRequest(text="eerstedienst")).total == 1
+
+
+def test_an_edit_after_the_outbox_was_cleaned_up_still_reaches_the_index(indexed_app):
+    """SQLite numbers rows max(id) + 1: emptying the outbox must not restart its ids below
+    what the index has applied."""
+    from sqlalchemy import update
+
+    from directory.models import SearchOutbox, ServiceText
+
+    with indexed_app.app_context():
+        session = db.session()
+        owner = factories.organization(session, name="Opruim vzw")
+        service = factories.service(session, owner, name="Eerstenaam")
+        session.commit()
+        session.execute(update(SearchOutbox).values(created_at=datetime(2000, 1, 1, tzinfo=UTC)))
+        session.commit()
+    sync.apply_pending(indexed_app)  # nothing new to apply; cleans up old rows
+    with indexed_app.app_context():
+        session = db.session()
+        text = session.scalars(select(ServiceText).where(ServiceText.service_id == service.id))
+        text.one().name = "Tweedenaam"
+        session.commit()
+    index = sync.search_index(indexed_app)
+    found = index.search(SearchRequest(text="tweedenaam"))
+    assert [listing.texts[0].name for listing in found.listings] == ["Tweedenaam"]
+
+
+def test_an_index_ahead_of_its_database_is_rebuilt(indexed_app):
+    from sqlalchemy import delete
+
+    from directory.models import SearchOutbox
+
+    with indexed_app.app_context():
+        session = db.session()
+        owner = factories.organization(session, name="Herstel vzw")
+        factories.service(session, owner, name="Herstel")
+        session.commit()
+        session.execute(delete(SearchOutbox))  # as after restoring an older database
+        session.commit()
+        assert sync.ensure_ready(indexed_app) == "rebuilt"
+        assert sync.ensure_ready(indexed_app) == "ready"
+
+
+def test_two_rebuilds_at_once_leave_a_working_index(indexed_app):
+    errors: list[BaseException] = []
+
+    def rebuild() -> None:
+        try:
+            sync.rebuild(indexed_app)
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=rebuild) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    reader = SearchIndex(indexed_app.index_dir, occurs_on=hours.occurs_on)
+    assert reader.search(SearchRequest()).total == len(active_ids(indexed_app))
+    assert (indexed_app.index_dir / "current").resolve().is_dir()

@@ -303,3 +303,9 @@ def test_a_search_page_with_results_transfers_at_most_100_kb(small, lang):
         with client.get(url) as resource:
             total += len(resource.get_data())
     assert total <= 100 * 1024, f"{total} bytes"
+
+
+def test_bidirectional_controls_in_the_query_do_not_reach_the_page(small):
+    body = small.test_client().get("/nl/search?q=%E2%80%AEgpj.exe").get_data(as_text=True)
+    assert "\u202e" not in body
+    assert "gpj.exe" in body

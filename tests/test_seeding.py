@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, inspect, select, text
 
+from directory import hours
 from directory.extensions import db
 from directory.models import (
     Address,
@@ -262,3 +263,20 @@ def test_neighbourhoods_know_their_neighbours(session):
     adjacent = {n.number for n in marolles.adjacent}
     assert 1 in adjacent  # Grand-Place
     assert all(marolles in n.adjacent for n in marolles.adjacent)
+
+
+def test_a_renamed_place_reaches_search_after_seeding(empty_app, tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    empty_app.config["SEARCH_INDEX_DIR"] = str(tmp_path / "index")
+    from directory.indexing import sync
+    from search import SearchIndex, SearchRequest
+
+    empty_app.extensions["search"] = SearchIndex(tmp_path / "index", occurs_on=hours.occurs_on)
+    runner = empty_app.test_cli_runner()
+    assert "Search index rebuilt" in runner.invoke(args=["seed", "--seeds-dir", str(seeds)]).output
+    path = seeds / "places" / "neighbourhoods.toml"
+    path.write_text(path.read_text().replace('name_nl = "Zavel"', 'name_nl = "Zavelhoekje"'))
+    result = runner.invoke(args=["seed", "--seeds-dir", str(seeds)])
+    assert "Search index rebuilt" in result.output, result.output
+    assert sync.search_index(empty_app).search(SearchRequest(text="zavelhoekje")).total > 0

@@ -64,9 +64,11 @@ def apply_pending(app: Flask, index: SearchIndex | None = None, lock_timeout: fl
             upto = rows[-1].id
             index.write(documents, removed, applied_upto=upto)
             applied += len(rows)
+        # Keep the newest row always: SQLite hands out max(id) + 1, and an emptied table
+        # would start again below what the index has applied.
         session.execute(
             delete(SearchOutbox).where(
-                SearchOutbox.id <= upto, SearchOutbox.created_at < utcnow() - KEEP_APPLIED_ROWS
+                SearchOutbox.id < upto, SearchOutbox.created_at < utcnow() - KEEP_APPLIED_ROWS
             )
         )
         session.commit()
@@ -75,8 +77,14 @@ def apply_pending(app: Flask, index: SearchIndex | None = None, lock_timeout: fl
 
 def rebuild(app: Flask, index: SearchIndex | None = None) -> int:
     """Build a fresh index from the database beside the old one, catch it up, swap it in.
-    Searches keep using the old index until the swap."""
+    Searches keep using the old index until the swap; one rebuild runs at a time."""
     index = index or search_index(app)
+    with index.rebuild_lock():
+        _build_and_swap(app, index)
+    return index.doc_count()
+
+
+def _build_and_swap(app: Flask, index: SearchIndex) -> None:
     with _new_session(app) as session:
         start = session.scalar(select(func.coalesce(func.max(SearchOutbox.id), 0)))
         reference = Reference.load(session)
@@ -96,10 +104,11 @@ def rebuild(app: Flask, index: SearchIndex | None = None) -> int:
             .order_by(SearchOutbox.id)
         ).all()
         if rows:
+            # Read again: kinds of help or places may have been added during the build.
+            reference = Reference.load(session)
             documents, removed = documents_for(session, [r.service_id for r in rows], reference)
             index.write(documents, removed, applied_upto=rows[-1].id, generation=generation)
         index.activate(generation)
-    return index.doc_count()
 
 
 @dataclass(frozen=True)
@@ -126,19 +135,31 @@ def health(app: Flask, index: SearchIndex | None = None) -> Health:
 
 def ensure_ready(app: Flask) -> str:
     """At start: rebuild a missing or unreadable index, catch up one that is behind, and
-    rebuild one that disagrees with the database. Never raises for a broken index."""
+    rebuild one that disagrees with the database. Never raises for a broken index.
+
+    Several workers may start at once: the check runs again under the rebuild lock, so the
+    index is rebuilt once, not once per worker.
+    """
     index = search_index(app)
+    if _consistent(app, index):
+        return "ready"
+    with index.rebuild_lock():
+        if _consistent(app, index):
+            return "ready"
+        _build_and_swap(app, index)
+    return "rebuilt"
+
+
+def _consistent(app: Flask, index: SearchIndex) -> bool:
     state = health(app, index)
     if state.indexed is None or state.applied_upto is None:
-        rebuild(app, index)
-        return "rebuilt"
+        return False
+    if state.applied_upto > state.latest_outbox:
+        return False  # the database was recreated or restored under this index
     if state.applied_upto < state.latest_outbox:
         apply_pending(app, index)
         state = health(app, index)
-    if state.indexed != state.active:
-        rebuild(app, index)
-        return "rebuilt"
-    return "ready"
+    return state.indexed == state.active
 
 
 def _after_commit(session: Session) -> None:
