@@ -315,10 +315,8 @@ class _Snapshot:
     # filters ---------------------------------------------------------------------------
 
     def _union(self, name: str, values: Iterable[str]) -> int:
-        facet, mask = self.facets[name], 0
-        for value in values:
-            mask |= facet.get(value, 0)
-        return mask
+        facet = self.facets[name]
+        return _union_of(facet.get(value, 0) for value in values)
 
     def _group_masks(self, filters: Filters, now: datetime | None) -> dict[str, int]:
         masks: dict[str, int] = {}
@@ -363,7 +361,6 @@ class _Snapshot:
         text_mask, loose, scores = self.live, False, None
         if matches:
             each = [_union_of(m.values()) for m in matches]
-            text_mask = self.live
             for mask in each:
                 text_mask &= mask
             if not text_mask and len(each) > 1:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from directory import hours
 from directory.catalogue import queries
-from directory.i18n import SUPPORTED_LOCALES, pick_text, ui_languages
+from directory.i18n import pick_text, ui_languages
 from directory.models import Service
 from directory.reach import ways_to_reach
 from directory.templating import format_day_in, format_period_in
@@ -146,4 +146,4 @@ def _reach_lines(service: Service, locale: str) -> list[str]:
 
 
 def client_languages() -> list[tuple[str, str]]:
-    return [(ui.code, ui.native_name) for ui in ui_languages() if ui.code in SUPPORTED_LOCALES]
+    return [(ui.code, ui.native_name) for ui in ui_languages()]

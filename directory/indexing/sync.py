@@ -19,6 +19,7 @@ from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session
 
 from directory import hours
+from directory.extensions import db
 from directory.indexing import outbox
 from directory.indexing.documents import Reference, all_documents, documents_for
 from directory.models import SearchOutbox, Service, ServiceStatus
@@ -36,8 +37,6 @@ def search_index(app: Flask | None = None) -> SearchIndex:
 
 def _new_session(app: Flask) -> Session:
     with app.app_context():
-        from directory.extensions import db
-
         return db._new_session()
 
 
