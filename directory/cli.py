@@ -1,4 +1,5 @@
-"""Commands: `flask db upgrade`, `flask seed [--synthetic N]`."""
+"""Commands: `flask db upgrade`, `flask seed [--synthetic N]`, `flask search ...`,
+`flask accounts ...`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from directory import config, schema
+from directory.accounts.cli import accounts_group
 from directory.extensions import db
 from directory.indexing import sync
 from directory.seeding.fields import SeedError
@@ -119,3 +121,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(seed)
     app.cli.add_command(search_group)
+    app.cli.add_command(accounts_group)

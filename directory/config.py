@@ -37,4 +37,29 @@ def from_environment() -> dict[str, object]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Behind HTTPS in production: the session cookies are then sent over HTTPS only.
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "") in ("1", "true"),
+        # Links in emails are built on this address, never on the request's Host header.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000"),
+        # Rate limits are shared by every gunicorn worker in Redis; in memory without it.
+        "REDIS_URL": os.environ.get("REDIS_URL"),
+        # How many reverse proxies (TLS terminators) stand before gunicorn: their
+        # X-Forwarded-For and -Proto are then trusted, so rate limits see each person's
+        # address rather than the proxy's. 0: none (the embedded default).
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", 0)),
+        "SESSION_IDLE_MINUTES": 30,
+        "SESSION_ABSOLUTE_HOURS": 12,
+        "SIGN_IN_LIMIT_PER_EMAIL": "5/minute",
+        "SIGN_IN_LIMIT_PER_IP": "30/minute",
+        "REFERRAL_SUBMIT_LIMIT": "30/hour",  # per account
+        # Retention of referrals (see directory/referrals/retention.py).
+        "REFERRAL_DELETE_AFTER_DAYS": int(os.environ.get("REFERRAL_DELETE_AFTER_DAYS", 30)),
+        "REFERRAL_ANONYMISE_AFTER_DAYS": int(os.environ.get("REFERRAL_ANONYMISE_AFTER_DAYS", 365)),
+        # Email: SMTP when a host is given, else .eml files in instance/mail-outbox/.
+        "MAIL_SMTP_HOST": os.environ.get("MAIL_SMTP_HOST"),
+        "MAIL_SMTP_PORT": int(os.environ.get("MAIL_SMTP_PORT", 587)),
+        "MAIL_SMTP_USER": os.environ.get("MAIL_SMTP_USER"),
+        "MAIL_SMTP_PASSWORD": os.environ.get("MAIL_SMTP_PASSWORD"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Nabij <no-reply@nabij.invalid>"),
+        "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "mail-outbox")),
     }

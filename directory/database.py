@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session, scoped_session
 
 
 def _make_engine(url: str) -> Engine:
+    # hide_parameters: a failed statement's error (and so a log line) never shows the values
+    # it carried, which may be a client's referral.
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         _sqlite_behave_transactionally(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _sqlite_behave_transactionally(engine: Engine) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from directory.models import Line, OrganizationKind, Provenance
+from directory.models import Line, OrganizationKind, Provenance, Role
 
 KIND_LABELS = {
     OrganizationKind.PUBLIC_SERVICE: _l("Public service"),
@@ -14,6 +14,12 @@ KIND_LABELS = {
     OrganizationKind.NEIGHBOURHOOD_COMMITTEE: _l("Neighbourhood committee or house"),
     OrganizationKind.SELF_ORGANISATION: _l("Self-organisation or community"),
     OrganizationKind.ONLINE_GROUP: _l("Online group"),
+}
+
+ROLE_LABELS = {
+    Role.INFO_POINT_WORKER: _l("Info-point worker"),
+    Role.ORGANIZATION_MEMBER: _l("Organisation member"),
+    Role.COORDINATOR: _l("Coordinator"),
 }
 
 LINE_LABELS = {

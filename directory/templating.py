@@ -19,6 +19,7 @@ from directory.labels import (
     LINE_LABELS,
     PROVENANCE_LABELS,
     REGION_LABEL,
+    ROLE_LABELS,
 )
 from directory.models import language_display_name
 
@@ -27,6 +28,11 @@ from directory.models import language_display_name
 # the templates' job (<bdi>, dir="auto"), never the text's.
 BIDI_CONTROLS = dict.fromkeys(
     [0x200E, 0x200F, 0x061C, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+# Other control characters (not tab or line breaks) are kept as typed but printed as a visible
+# replacement sign, so they can neither hide text nor break the page.
+BIDI_CONTROLS.update(
+    dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F], "\ufffd")
 )
 
 
@@ -105,4 +111,5 @@ def init_app(app: Flask) -> None:
         formality_labels=FORMALITY_LABELS,
         line_labels=LINE_LABELS,
         provenance_labels=PROVENANCE_LABELS,
+        role_labels=ROLE_LABELS,
     )

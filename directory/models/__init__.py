@@ -3,10 +3,26 @@
 Importing this package registers every table on `Base.metadata` (Alembic reads it from here).
 """
 
+from directory.models.account import (
+    Account,
+    AccountSession,
+    Membership,
+    Role,
+    SingleUseToken,
+    TokenPurpose,
+)
 from directory.models.base import Base, Provenance
 from directory.models.contact import Contact, Phone
 from directory.models.language import Language, LanguageCode, language_display_name
 from directory.models.location import Address, Location, LocationType, ServiceAtLocation
+from directory.models.moderation import (
+    ChangeRequest,
+    Claim,
+    ErrorReport,
+    ListingChange,
+    ReportStatus,
+    RequestStatus,
+)
 from directory.models.organization import (
     INFORMAL_KINDS,
     Line,
@@ -16,6 +32,15 @@ from directory.models.organization import (
     OrganizationText,
 )
 from directory.models.place import LocalName, Municipality, Neighbourhood, Postcode
+from directory.models.referral import (
+    ContactChannel,
+    DeclineReason,
+    Referral,
+    ReferralAccess,
+    ReferralEvent,
+    ReferralStatus,
+    Urgency,
+)
 from directory.models.schedule import Closure, Schedule
 from directory.models.search_outbox import SearchOutbox, ZeroResultSearch
 from directory.models.seed_record import SeedRecord
@@ -23,18 +48,29 @@ from directory.models.service import Service, ServiceArea, ServiceStatus, Servic
 from directory.models.taxonomy import Attribute, Taxonomy, TaxonomyTerm, TaxonomyTermLabel
 
 __all__ = [
+    "ChangeRequest",
+    "Claim",
+    "ErrorReport",
+    "ListingChange",
+    "ReportStatus",
+    "RequestStatus",
     "INFORMAL_KINDS",
+    "Account",
+    "AccountSession",
     "Address",
     "Attribute",
     "Base",
     "Closure",
     "Contact",
+    "ContactChannel",
+    "DeclineReason",
     "Language",
     "LanguageCode",
     "Line",
     "LocalName",
     "Location",
     "LocationType",
+    "Membership",
     "Municipality",
     "Neighbourhood",
     "Organization",
@@ -44,6 +80,11 @@ __all__ = [
     "Phone",
     "Postcode",
     "Provenance",
+    "Referral",
+    "ReferralAccess",
+    "ReferralEvent",
+    "ReferralStatus",
+    "Role",
     "Schedule",
     "SearchOutbox",
     "SeedRecord",
@@ -52,9 +93,12 @@ __all__ = [
     "ServiceAtLocation",
     "ServiceStatus",
     "ServiceText",
+    "SingleUseToken",
     "Taxonomy",
     "TaxonomyTerm",
     "TaxonomyTermLabel",
+    "TokenPurpose",
+    "Urgency",
     "ZeroResultSearch",
     "language_display_name",
 ]

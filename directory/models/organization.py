@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -65,6 +66,11 @@ class Organization(UUIDPrimaryKey, ListingRecord, Base):
     # An informal listing may have no contact of its own: people reach it through another
     # organisation (the relay) or a relay person (a `Contact` with `is_relay`).
     relay_organization_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organization.id"))
+    # An informal group's own way in (a chat group, a sign-up page): shown only to signed-in
+    # info-point workers, who pass it on in person.
+    join_link: Mapped[str | None] = mapped_column(String(500))
+    # When the organisation was last asked "is this still right?" (or "still active?").
+    verification_requested_at: Mapped[datetime | None]
 
     texts: Mapped[dict[str, OrganizationText]] = relationship(
         collection_class=attribute_keyed_dict("locale"),

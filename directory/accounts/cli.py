@@ -1,0 +1,65 @@
+"""`flask accounts invite` (how the first coordinator gets in) and `flask accounts list`."""
+
+from __future__ import annotations
+
+import uuid
+
+import click
+from flask.cli import AppGroup
+
+from directory.accounts import operations
+from directory.extensions import db
+from directory.i18n import SUPPORTED_LOCALES
+from directory.models import Organization, Role
+
+accounts_group = AppGroup("accounts", help="People who sign in: invite and list them.")
+
+
+@accounts_group.command("invite")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's name, as others will see it.")
+@click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
+@click.option(
+    "--organization",
+    "organizations",
+    multiple=True,
+    type=click.UUID,
+    help="An organisation (by id) the person acts for; repeat for several.",
+)
+@click.option("--locale", default="nl", type=click.Choice(SUPPORTED_LOCALES), show_default=True)
+def invite(email: str, name: str, role: str, organizations: tuple[uuid.UUID, ...], locale: str):
+    """Create an account for EMAIL and print its invitation link (valid 7 days)."""
+    if "@" not in email or len(email) > 254:
+        raise click.BadParameter("not an email address", param_hint="EMAIL")
+    with db.transaction() as session:
+        if operations.find_by_email(session, email) is not None:
+            raise click.ClickException(f"There is already an account for {email}.")
+        for organization_id in organizations:
+            if session.get(Organization, organization_id) is None:
+                raise click.ClickException(f"No organisation has the id {organization_id}.")
+        account, raw = operations.invite(
+            session,
+            email=email,
+            display_name=name,
+            role=Role(role),
+            organization_ids=organizations,
+            locale=locale,
+        )
+        link = operations.public_link("accounts.invitation_link", token=raw, lang_code=locale)
+    click.echo(f"Invitation for {account.email} ({account.role.value}), valid 7 days:")
+    click.echo(link)
+
+
+@accounts_group.command("list")
+def list_accounts() -> None:
+    """Every account: email, role, state, organisations."""
+    session = db.session()
+    for account in operations.all_accounts(session):
+        state = "active" if account.is_active else "deactivated"
+        if account.password_hash is None:
+            state += ", invitation not accepted"
+        organizations = ",".join(str(m.organization_id) for m in account.memberships)
+        click.echo(
+            f"{account.email}\t{account.display_name}\t{account.role.value}\t{state}"
+            f"\t{organizations}"
+        )

@@ -1,0 +1,120 @@
+"""Routes of freshness: the one-click "still right" confirmation from an email, the same
+confirmation for signed-in members, and the coordinators' list of stale listings."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from directory import clock
+from directory.accounts import sessions, tokens
+from directory.extensions import db
+from directory.forms import ConfirmForm, LinkForm
+from directory.freshness import checks, cli, rules
+from directory.models import Organization, Role, TokenPurpose
+
+bp = Blueprint("freshness", __name__)
+
+
+@bp.after_request
+def _never_cached(response):
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _organization(organization_id: uuid.UUID) -> Organization:
+    organization = db.session().get(
+        Organization, organization_id, options=[selectinload(Organization.services)]
+    )
+    if organization is None:
+        abort(404)
+    return organization
+
+
+@bp.get("/listings/confirm/<token>")
+def confirm_link(token: str):
+    """The link in the email: it shows what is confirmed and asks for one click (opening the
+    link alone changes nothing, so a mail scanner cannot confirm for anyone)."""
+    found = tokens.peek(db.session(), TokenPurpose.LISTING_CONFIRMATION, token)
+    if found is None or found.organization_id is None:
+        return render_template("freshness/link_invalid.html"), 410
+    form = LinkForm(token=token)
+    return render_template(
+        "freshness/confirm.html", organization=_organization(found.organization_id), form=form
+    )
+
+
+@bp.post("/listings/confirm")
+def confirm():
+    form = LinkForm()
+    session = db.session()
+    if not form.validate_on_submit():
+        abort(400)
+    redeemed = tokens.redeem(session, TokenPurpose.LISTING_CONFIRMATION, form.token.data or "")
+    if redeemed is None or redeemed.organization_id is None:
+        session.rollback()
+        return render_template("freshness/link_invalid.html"), 410
+    organization = _organization(redeemed.organization_id)
+    checks.confirm(session, organization, _name(organization), account=None)
+    session.commit()
+    return render_template("freshness/confirmed.html", organization=organization)
+
+
+@bp.post("/organizations/<uuid:organization_id>/still-right")
+@sessions.role_required(Role.ORGANIZATION_MEMBER, Role.COORDINATOR)
+def confirm_signed_in(organization_id: uuid.UUID):
+    """A member (or a coordinator) confirms the listing from its page."""
+    account = sessions.current_account()
+    organization = _organization(organization_id)
+    if account.role is Role.ORGANIZATION_MEMBER and organization.id not in account.organization_ids:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    session = db.session()
+    checks.confirm(session, organization, account.display_name, account=account)
+    session.commit()
+    flash(_("Thank you: the listing is marked as checked today."), "success")
+    return redirect(url_for("catalogue.organization", organization_id=organization.id), code=303)
+
+
+@bp.get("/coordination/stale")
+@sessions.role_required(Role.COORDINATOR)
+def stale_listings():
+    session = db.session()
+    today = clock.now().date()
+    return render_template(
+        "freshness/stale.html",
+        stale=checks.stale(session, today),
+        due=checks.due_for_asking(session, today),
+        today=today,
+        stale_after_days=rules.STALE_AFTER.days,
+    )
+
+
+def _name(organization: Organization) -> str:
+    texts = organization.texts
+    original = next((text for text in texts.values() if text.is_original), None)
+    chosen = original or next(iter(texts.values()), None)
+    return chosen.name if chosen else _("the organisation")
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp, url_prefix="/<lang_code>")
+    app.cli.add_command(cli.group)
+    app.jinja_env.globals.update(
+        is_stale=lambda listing: rules.is_stale(listing.assured_date, clock.now().date()),
+        can_confirm_listing=_can_confirm,
+    )
+
+
+def _can_confirm(organization: Organization) -> bool:
+    account = sessions.current_account()
+    if account is None:
+        return False
+    if account.role is Role.COORDINATOR:
+        return True
+    return account.role is Role.ORGANIZATION_MEMBER and organization.id in account.organization_ids

@@ -1,0 +1,1 @@
+"""Organisations keeping their own listing true: editing, moderation and the change log."""

@@ -1,0 +1,220 @@
+"""Changes as people read them: a label per field and each value in words, so a coordinator
+sees a before/after diff (texts side by side, lists as added and removed) and members read
+the history of their listing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from typing import Any
+
+from babel.dates import format_date, format_time, get_day_names
+from flask import Flask
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from directory.accounts.sessions import current_account
+from directory.hours import WEEKDAY_CODES
+from directory.i18n import current_language
+from directory.labels import PROVENANCE_LABELS, REGION_LABEL
+from directory.listings import fields
+from directory.models import (
+    Municipality,
+    Neighbourhood,
+    Provenance,
+    RequestStatus,
+    Role,
+    TaxonomyTerm,
+)
+from directory.models.language import language_display_name
+
+LIST_FIELDS = {"help", "languages", "areas", "hours", "closures", "phones"}
+TEXT_LIKE = {"name", "summary", "description", "accessibility", "application_process"}
+TEXT_LIKE |= {"fees_description"}
+
+
+@dataclass
+class DiffRow:
+    name: str
+    label: str
+    kind: str  # "text" (side by side), "list" (added and removed) or "value"
+    before: str | None = None
+    after: str | None = None
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+class Vocabulary:
+    """Kinds of help and places, read once, to put codes into words."""
+
+    def __init__(self, session: Session) -> None:
+        self.locale = current_language()
+        self.terms = {
+            term.code: term
+            for term in session.scalars(
+                select(TaxonomyTerm).options(selectinload(TaxonomyTerm.labels))
+            )
+        }
+        self.municipalities = {m.nis_code: m for m in session.scalars(select(Municipality))}
+        self.neighbourhoods = {
+            n.number: n
+            for n in session.scalars(
+                select(Neighbourhood).options(selectinload(Neighbourhood.municipality))
+            )
+        }
+
+    def term(self, code: str) -> str:
+        term = self.terms.get(code)
+        return term.label(self.locale) if term else code
+
+    def area(self, value: str) -> str:
+        if value == fields.REGION:
+            return str(REGION_LABEL)
+        kind, _sep, key = value.partition(":")
+        if kind == "m" and key in self.municipalities:
+            return self.municipalities[key].display_name(self.locale)
+        if kind == "n" and key.isdigit() and int(key) in self.neighbourhoods:
+            place = self.neighbourhoods[int(key)]
+            return (
+                f"{place.display_name(self.locale)}"
+                f" ({place.municipality.display_name(self.locale)})"
+            )
+        return value
+
+
+def field_label(name: str) -> str:
+    part, _sep, locale = name.partition(".")
+    labels = {
+        "name": _("Name"),
+        "summary": _("Summary"),
+        "description": _("Description"),
+        "email": _("Email address"),
+        "website": _("Website"),
+        "url": _("Website"),
+        "phones": _("Phone numbers"),
+        "accessibility": _("Accessibility"),
+        "relay": _("Relay person"),
+        "help": _("Kinds of help"),
+        "languages": _("Languages"),
+        "areas": _("Where people come from"),
+        "hours": _("Opening hours"),
+        "closures": _("Closures and holidays"),
+        "is_free": _("Free of charge"),
+        "application_process": _("How to apply"),
+        "fees_description": _("Price"),
+        "provenance": _("Source of the listing"),
+    }
+    label = labels.get(part, part)
+    if locale:
+        return f"{label} ({language_display_name(locale, current_language())})"
+    return label
+
+
+def day_name(code: str) -> str:
+    names = get_day_names("wide", locale=str(get_locale()))
+    return names[WEEKDAY_CODES.index(code)] if code in WEEKDAY_CODES else code
+
+
+def _hhmm(text: str) -> str:
+    return format_time(time.fromisoformat(text), format="short", locale=str(get_locale()))
+
+
+def _day(text: str) -> str:
+    return format_date(date.fromisoformat(text), format="long", locale=str(get_locale()))
+
+
+def item_words(name: str, item: Any, vocabulary: Vocabulary) -> str:
+    """One element of a list field, in words."""
+    if name == "help":
+        return vocabulary.term(item)
+    if name == "languages":
+        return language_display_name(item, vocabulary.locale)
+    if name == "areas":
+        return vocabulary.area(item)
+    if name == "hours":
+        return f"{day_name(item['byday'])} {_hhmm(item['opens'])}\u2013{_hhmm(item['closes'])}"
+    if name == "closures":
+        span = _day(item["starts_on"])
+        if item["ends_on"] != item["starts_on"]:
+            span = f"{span} \u2013 {_day(item['ends_on'])}"
+        return f"{span}: {item['reason']}" if item.get("reason") else span
+    return str(item)
+
+
+def value_words(name: str, value: Any, vocabulary: Vocabulary) -> str | None:
+    """A whole value in words (None: empty)."""
+    if value is None or value == [] or value == "":
+        return None
+    if name in LIST_FIELDS:
+        return "; ".join(item_words(name, item, vocabulary) for item in value)
+    if name == "is_free":
+        return _("Yes") if value else _("No")
+    if name == "provenance":
+        return str(PROVENANCE_LABELS.get(Provenance(value), value))
+    if name == "relay":
+        return ", ".join(
+            part for part in (value.get("name"), value.get("email"), value.get("phone")) if part
+        )
+    return str(value)
+
+
+def diff_rows(before: dict, after: dict, vocabulary: Vocabulary) -> list[DiffRow]:
+    """One row per changed field, in the order of the form."""
+    order = {
+        name: i for i, name in enumerate((*fields.SERVICE_FIELDS, *fields.ORGANIZATION_FIELDS))
+    }
+    rows = []
+    for name in sorted(after, key=lambda n: order.get(n, len(order))):
+        old, new = before.get(name), after.get(name)
+        label = field_label(name)
+        if name in LIST_FIELDS:
+            old_items = [item_words(name, i, vocabulary) for i in old or []]
+            new_items = [item_words(name, i, vocabulary) for i in new or []]
+            rows.append(
+                DiffRow(
+                    name,
+                    label,
+                    "list",
+                    added=[i for i in new_items if i not in old_items],
+                    removed=[i for i in old_items if i not in new_items],
+                )
+            )
+        else:
+            kind = "text" if name.partition(".")[0] in TEXT_LIKE else "value"
+            rows.append(
+                DiffRow(
+                    name,
+                    label,
+                    kind,
+                    before=value_words(name, old, vocabulary),
+                    after=value_words(name, new, vocabulary),
+                )
+            )
+    return rows
+
+
+REQUEST_STATUS_LABELS = {
+    RequestStatus.PENDING: _l("Waiting for a coordinator"),
+    RequestStatus.APPROVED: _l("Approved and published"),
+    RequestStatus.REJECTED: _l("Rejected"),
+    RequestStatus.WITHDRAWN: _l("Replaced by a newer proposal"),
+}
+
+
+def can_edit(organization_id) -> bool:
+    """Whether the reader may edit this organisation's listing (for the "Edit" link)."""
+    account = current_account()
+    if account is None:
+        return False
+    if account.role is Role.COORDINATOR:
+        return True
+    return account.role is Role.ORGANIZATION_MEMBER and organization_id in account.organization_ids
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        request_status_labels=REQUEST_STATUS_LABELS, can_edit_listing=can_edit
+    )
