@@ -8,11 +8,9 @@ import io
 import os
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from directory import schema
 from directory.seeding.loader import seed_id
@@ -24,9 +22,10 @@ if not CHROMIUM.exists():
         raise RuntimeError(f"browser tests need {CHROMIUM}: .ci/run installs Debian's chromium")
     pytest.skip(f"no browser at {CHROMIUM}", allow_module_level=True)
 
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
+
+from tests.browsing import AxeCheck, serve  # noqa: E402
 
 pytestmark = pytest.mark.slow
 LANGUAGES = ("nl", "fr", "ar")
@@ -41,12 +40,8 @@ def server(tmp_path_factory):
     url = f"sqlite:///{root / 'browser.sqlite3'}"
     schema.upgrade(url)
     app = seeded_app(url, root)
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    app.extensions["database.engine"].dispose()
+    with serve(app) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -101,18 +96,10 @@ def pages_to_check(page, server, lang) -> list[str]:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_serious_accessibility_violations(page, server, lang):
-    axe = Axe()
-    problems = []
+    check = AxeCheck(server)
     for path in pages_to_check(page, server, lang):
-        page.goto(server + path if path.startswith("/") else path)
-        # Open every filter group, so axe sees every form control.
-        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
-        results = axe.run(page)
-        for violation in results.response["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                targets = [n["target"] for n in violation["nodes"]][:3]
-                problems.append(f"{path}: {violation['id']} ({violation['impact']}) {targets}")
-    assert not problems, "\n".join(problems)
+        check(page, path)
+    assert not check.problems, check.report()
 
 
 def test_arabic_pages_read_right_to_left(page, server):

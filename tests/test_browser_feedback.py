@@ -4,23 +4,18 @@ their errors shown) and on the coordinators' queues, in Dutch, French and Arabic
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402, I001
-from werkzeug.serving import make_server
 
 from directory import schema
-from directory.extensions import db
 from directory.feedback import spam
 from directory.models import Claim, ErrorReport, Role
 from tests import factories
+from tests.browsing import AxeCheck, serve, sign_in
 from tests.conftest import seeded_app
-from tests.factories import make_account
+from tests.factories import PASSWORD, make_account
 from tests.test_browser import CHROMIUM, browser  # noqa: F401 (the shared browser fixture)
 
 pytestmark = pytest.mark.slow
-PASSWORD = "correct horse battery staple"
 LANGUAGES = ("nl", "fr", "ar")
 # A person takes longer than the spam stamp's minimum to fill in a form.
 HUMAN_PAUSE_MS = int(spam.MIN_FILL_TIME.total_seconds() * 1000) + 300
@@ -71,22 +66,8 @@ def server(tmp_path_factory):
     app = seeded_app(url, root, build=build, MAIL_OUTBOX_DIR=str(root / "mail"))
     app.config["FEEDBACK_LIMIT_PER_IP"] = "1000/hour"  # every test comes from loopback
     app.config["FEEDBACK_LIMIT_PER_LISTING"] = "1000/day"
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}", app
-    http.shutdown()
-    with app.app_context():
-        db.session.remove()
-    app.extensions["database.engine"].dispose()
-
-
-def sign_in(page, base, lang, email):
-    page.goto(f"{base}/{lang}/account/sign-in")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    with serve(app) as base:
+        yield base, app
 
 
 def test_a_reader_reports_an_error_without_javascript(browser, server):  # noqa: F811
@@ -118,15 +99,7 @@ def test_a_reader_reports_an_error_without_javascript(browser, server):  # noqa:
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_feedback_pages_have_no_serious_accessibility_violations(browser, server, lang):  # noqa: F811
     base, app = server
-    axe = Axe()
-    problems = []
-
-    def check(page, path):
-        page.goto(base + path if path.startswith("/") else path)
-        for violation in axe.run(page).response["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                targets = [n["target"] for n in violation["nodes"]][:3]
-                problems.append(f"{path}: {violation['id']} ({violation['impact']}) {targets}")
+    check = AxeCheck(base)
 
     def check_with_errors(page, path):
         """The form sent back empty (after a person's pause), with every error shown."""
@@ -135,10 +108,7 @@ def test_feedback_pages_have_no_serious_accessibility_violations(browser, server
         page.locator("main form button[type=submit]").click()
         page.wait_for_load_state()
         assert page.locator(".error-summary").count() == 1, path
-        for violation in axe.run(page).response["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                targets = [n["target"] for n in violation["nodes"]][:3]
-                problems.append(f"{path} (errors): {violation['id']} {targets}")
+        check.current(page, f"{path} (errors)")
 
     context = browser.new_context(java_script_enabled=True)
     page = context.new_page()
@@ -165,4 +135,4 @@ def test_feedback_pages_have_no_serious_accessibility_violations(browser, server
     check(page, f"/{lang}/coordination/claims/{app.ids['claim']}")
     check(page, f"/{lang}/coordination/claims/{app.ids['proposal']}")
     context.close()
-    assert not problems, "\n".join(problems)
+    assert not check.problems, check.report()

@@ -5,22 +5,17 @@ moderation page in Dutch, French and Arabic."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402, I001
-from werkzeug.serving import make_server
 
 from directory import schema
-from directory.extensions import db
 from directory.models import Role
 from tests import factories
+from tests.browsing import AxeCheck, serve, sign_in
 from tests.conftest import seeded_app
-from tests.factories import make_account
+from tests.factories import PASSWORD, make_account
 from tests.test_browser import CHROMIUM, browser  # noqa: F401 (the shared browser fixture)
 
 pytestmark = pytest.mark.slow
-PASSWORD = "correct horse battery staple"
 LANGUAGES = ("nl", "fr", "ar")
 
 
@@ -52,22 +47,8 @@ def server(tmp_path_factory):
     url = f"sqlite:///{root / 'browser.sqlite3'}"
     schema.upgrade(url)
     app = seeded_app(url, root, catalogue=False, build=build)
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}", app
-    http.shutdown()
-    with app.app_context():
-        db.session.remove()
-    app.extensions["database.engine"].dispose()
-
-
-def sign_in(page, base, lang, email):
-    page.goto(f"{base}/{lang}/account/sign-in")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    with serve(app) as base:
+        yield base, app
 
 
 def test_edit_moderate_and_publish_without_javascript(browser, server):  # noqa: F811
@@ -116,16 +97,7 @@ def test_editing_and_moderation_pages_have_no_serious_accessibility_violations(
     lang,
 ):
     base, app = server
-    axe = Axe()
-    problems = []
-
-    def check(page, path):
-        page.goto(base + path if path.startswith("/") else path)
-        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
-        for violation in axe.run(page).response["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                targets = [n["target"] for n in violation["nodes"]][:3]
-                problems.append(f"{path}: {violation['id']} ({violation['impact']}) {targets}")
+    check = AxeCheck(base)
 
     organization, service = app.ids["organization"], app.ids["service"]
     context = browser.new_context(java_script_enabled=True)
@@ -159,4 +131,4 @@ def test_editing_and_moderation_pages_have_no_serious_accessibility_violations(
     check(page, f"/{lang}/manage/requests")
     check(page, request_link)
     context.close()
-    assert not problems, "\n".join(problems)
+    assert not check.problems, check.report()

@@ -4,22 +4,17 @@ French and Arabic."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402, I001
-from werkzeug.serving import make_server
 
 from directory import schema
-from directory.extensions import db
 from directory.models import Role
 from tests import factories
+from tests.browsing import AxeCheck, serve, sign_in
 from tests.conftest import seeded_app
-from tests.factories import make_account
+from tests.factories import PASSWORD, make_account
 from tests.test_browser import CHROMIUM, browser  # noqa: F401 (the shared browser fixture)
 
 pytestmark = pytest.mark.slow
-PASSWORD = "correct horse battery staple"
 LANGUAGES = ("nl", "fr", "ar")
 
 
@@ -53,27 +48,13 @@ def server(tmp_path_factory):
     url = f"sqlite:///{root / 'browser.sqlite3'}"
     schema.upgrade(url)
     app = seeded_app(url, root, build=build, MAIL_OUTBOX_DIR=str(root / "mail"))
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}", app
-    http.shutdown()
-    with app.app_context():
-        db.session.remove()
-    app.extensions["database.engine"].dispose()
+    with serve(app) as base:
+        yield base, app
 
 
 def new_page(browser):  # noqa: F811
     context = browser.new_context(java_script_enabled=False)
     return context, context.new_page()
-
-
-def sign_in(page, base, lang, email):
-    page.goto(f"{base}/{lang}/account/sign-in")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
 
 
 def refer(page, base, lang="en", name="Mohammed B."):
@@ -124,16 +105,7 @@ def test_the_whole_loop_without_javascript(browser, server):  # noqa: F811
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_signed_in_pages_have_no_serious_accessibility_violations(browser, server, lang):  # noqa: F811
     base, app = server
-    axe = Axe()
-    problems = []
-
-    def check(page, path):
-        page.goto(base + path if path.startswith("/") else path)
-        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
-        for violation in axe.run(page).response["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                targets = [n["target"] for n in violation["nodes"]][:3]
-                problems.append(f"{path}: {violation['id']} ({violation['impact']}) {targets}")
+    check = AxeCheck(base)
 
     context = browser.new_context(java_script_enabled=True)
     page = context.new_page()
@@ -165,4 +137,4 @@ def test_signed_in_pages_have_no_serious_accessibility_violations(browser, serve
     check(page, f"/{lang}/referrals/overview")
     check(page, f"/{lang}/account/accounts")
     context.close()
-    assert not problems, "\n".join(problems)
+    assert not check.problems, check.report()

@@ -80,7 +80,7 @@ def form_data(values: dict, token: str) -> dict:
     for index, number in enumerate(values.get("phones") or []):
         data[f"phones-{index}"] = number
     if "help" not in values:  # an organisation
-        for name in ("email", "website", "accessibility"):
+        for name in ("email", "website", "accessibility", "join_link"):
             data[name] = values.get(name) or ""
         relay = values.get("relay") or {}
         for part in ("name", "email", "phone"):
@@ -346,19 +346,35 @@ def test_an_untrusted_new_service_is_created_only_on_approval(app, session, worl
     assert created.areas[0].is_whole_region
 
 
-def test_an_organisation_edit_with_a_relay_and_accessibility(app, session, world):
+def test_an_informal_group_edit_with_a_relay_a_join_link_and_accessibility(app, session, world):
     client = client_for(app, world.coordinator)
     url = f"/en/manage/organizations/{world.informal.id}"
+    join = "https://chat.example.org/burenhulp-c"
     values = {
         **current(session, world.informal),
         "accessibility": "Gelijkvloers, geen trappen.",
         "relay": {"name": "Mia", "email": "mia@example.org", "phone": "0470 12 34 56"},
+        "join_link": join,
         "name.fr": "Entraide C",
     }
     response = client.post(url, data=form_data(values, csrf_token(client, url)))
     assert response.status_code == 303
     assert current(session, world.informal) == values
     assert "Mia" in client.get(f"/en/manage/organizations/{world.informal.id}/history").text
+    # The join link is for info-point workers only, never the public.
+    public = f"/en/organizations/{world.informal.id}"
+    assert join not in app.test_client().get(public).text
+    assert join in client_for(app, world.worker).get(public).text
+
+
+def test_a_formal_organisation_has_no_join_link_to_set(app, session, world):
+    client = client_for(app, world.trusted_a)
+    url = f"/en/manage/organizations/{world.org_a.id}"
+    page = client.get(url).text
+    assert 'name="join_link"' not in page
+    values = {**current(session, world.org_a), "join_link": "https://spam.example.org"}
+    assert client.post(url, data=form_data(values, csrf_token(client, url))).status_code == 303
+    assert current(session, world.org_a)["join_link"] is None
 
 
 # -- who may reach what --------------------------------------------------------------------

@@ -175,7 +175,7 @@ def edit_organization(organization_id: uuid.UUID):
             session,
             _account(),
             organization,
-            form.values(with_relay=organization.is_informal),
+            form.values(informal=organization.is_informal),
         )
         session.commit()
         return _after_edit(outcome, organization)

@@ -50,7 +50,15 @@ def text_field(part: str, locale: str) -> str:
 
 
 TEXT_FIELDS = tuple(text_field(part, locale) for locale in SUPPORTED_LOCALES for part in TEXT_PARTS)
-ORGANIZATION_FIELDS = (*TEXT_FIELDS, "email", "website", "phones", "accessibility", "relay")
+ORGANIZATION_FIELDS = (
+    *TEXT_FIELDS,
+    "email",
+    "website",
+    "phones",
+    "accessibility",
+    "relay",
+    "join_link",
+)
 SERVICE_FIELDS = (
     *TEXT_FIELDS,
     "help",
@@ -92,6 +100,7 @@ def snapshot(listing: Listing) -> dict[str, Any]:
             phones=[phone.number for phone in listing.phones],
             accessibility=_clean(_location(listing).accessibility if _location(listing) else None),
             relay=_relay(listing),
+            join_link=_clean(listing.join_link),
         )
     else:
         values.update(
@@ -242,6 +251,8 @@ def _apply_organization(organization: Organization, changes: dict[str, Any]) -> 
             location.accessibility = changes["accessibility"]
     if "relay" in changes:
         _apply_relay(organization, changes["relay"])
+    if "join_link" in changes:
+        organization.join_link = changes["join_link"]
 
 
 def _replace_phones(phones: list[Phone], numbers: list[str]) -> None:

@@ -209,6 +209,14 @@ class OrganizationForm(ListingForm):
     relay_phone = StringField(
         _l("Relay person's phone number"), validators=[Length(max=40), _phone]
     )
+    join_link = StringField(
+        _l("Link to join the group"),
+        validators=[Length(max=500, message=TOO_LONG), _web_address],
+        description=_l(
+            "A chat group or sign-up page. Only signed-in info-point workers see it, never the "
+            "public."
+        ),
+    )
 
     def load(self, values: dict[str, Any]) -> None:
         super().load(values)
@@ -219,13 +227,16 @@ class OrganizationForm(ListingForm):
         self.relay_name.data = relay.get("name")
         self.relay_email.data = relay.get("email")
         self.relay_phone.data = relay.get("phone")
+        self.join_link.data = values.get("join_link")
 
-    def values(self, with_relay: bool = False) -> dict[str, Any]:
+    def values(self, informal: bool = False) -> dict[str, Any]:
+        """The posted values; the relay and the join link only for an informal group."""
         values = super().values()
         values["email"] = _text(self.email.data)
         values["website"] = _text(self.website.data)
         values["accessibility"] = _text(self.accessibility.data)
-        if with_relay:
+        if informal:
+            values["join_link"] = _text(self.join_link.data)
             relay = {
                 "name": _text(self.relay_name.data),
                 "email": _text(self.relay_email.data),

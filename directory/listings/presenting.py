@@ -97,6 +97,7 @@ def field_label(name: str) -> str:
         "phones": _("Phone numbers"),
         "accessibility": _("Accessibility"),
         "relay": _("Relay person"),
+        "join_link": _("Link to join the group"),
         "help": _("Kinds of help"),
         "languages": _("Languages"),
         "areas": _("Where people come from"),

@@ -101,7 +101,9 @@ class Referral(UUIDPrimaryKey, Base):
     outcome: Mapped[str | None] = mapped_column(Text)
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Set by each step on the app's clock (not on update: anonymising is not a step, and a
+    # wall-clock default would ignore the clock that retention is measured against).
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     answered_at: Mapped[datetime | None]  # first acknowledgement, acceptance or refusal
     closed_at: Mapped[datetime | None]
     reminded_at: Mapped[datetime | None]  # the sender was told there is no answer yet
