@@ -425,7 +425,9 @@ def test_purge_deletes_declined_and_anonymises_old_closed_referrals(app, client,
     sign_in(client, world.worker_a.email, PASSWORD)
     for name in ("Declined", "Completed", "Open"):
         send_referral(client, world.service_r.id, client_name=name)
-    declined, completed, still_open = referrals_in(session)
+    # All three were sent at the same (fixed) moment: tell them apart by name, not order.
+    by_name = {referral.client_name: referral for referral in referrals_in(session)}
+    declined, completed, still_open = (by_name[n] for n in ("Declined", "Completed", "Open"))
     declined_id, completed_id, open_id = declined.id, completed.id, still_open.id
     member = app.test_client()
     sign_in(member, world.member_r.email, PASSWORD)
