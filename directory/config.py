@@ -54,6 +54,9 @@ def from_environment() -> dict[str, object]:
         "REFERRAL_SUBMIT_LIMIT": "30/hour",  # per account
         # Retention of referrals (see directory/referrals/retention.py).
         "REFERRAL_DELETE_AFTER_DAYS": int(os.environ.get("REFERRAL_DELETE_AFTER_DAYS", 30)),
+        # A decided claim keeps the claimant's name and address this long (then only the
+        # decision stays).
+        "CLAIM_KEEP_DAYS": int(os.environ.get("CLAIM_KEEP_DAYS", 90)),
         "REFERRAL_ANONYMISE_AFTER_DAYS": int(os.environ.get("REFERRAL_ANONYMISE_AFTER_DAYS", 365)),
         # Email: SMTP when a host is given, else .eml files in instance/mail-outbox/.
         "MAIL_SMTP_HOST": os.environ.get("MAIL_SMTP_HOST"),

@@ -532,3 +532,28 @@ def test_tampered_ids_are_not_found(app, world):
         assert coordinator.get(url).status_code == 404
         assert coordinator.post(url + "/decide", data={"csrf_token": token}).status_code == 404
     assert coordinator.get("/en/coordination/reports/1").status_code == 404
+
+
+def test_a_decided_claim_forgets_the_claimant_after_the_keeping_time(app, client, session, world):
+    send(client, app, f"/nl/organizations/{world.org.id}/claim", a_claim())
+    [claim] = claims_in(session)
+    decide(coordinator_client(app, world), claim.id, action="reject", reason="Not reachable.")
+    runner = app.test_cli_runner()
+    decided_at = app.config["FIXED_NOW"]
+    app.config["FIXED_NOW"] = decided_at + timedelta(days=app.config["CLAIM_KEEP_DAYS"] - 1)
+    assert "forgotten: 0" in runner.invoke(args=["feedback", "forget"]).output
+    assert claims_in(session)[0].email == "fatima@example.org"
+    app.config["FIXED_NOW"] = decided_at + timedelta(days=app.config["CLAIM_KEEP_DAYS"] + 1)
+    assert "forgotten: 1" in runner.invoke(args=["feedback", "forget"]).output
+    assert "forgotten: 0" in runner.invoke(args=["feedback", "forget"]).output
+    [forgotten] = claims_in(session)
+    assert "fatima" not in f"{forgotten.name} {forgotten.email} {forgotten.message}".lower()
+    assert forgotten.status is RequestStatus.REJECTED
+    assert forgotten.reason == "Not reachable."
+
+
+def test_a_pending_claim_is_never_forgotten(app, client, session, world):
+    send(client, app, f"/nl/organizations/{world.org.id}/claim", a_claim())
+    app.config["FIXED_NOW"] += timedelta(days=3650)
+    assert "forgotten: 0" in app.test_cli_runner().invoke(args=["feedback", "forget"]).output
+    assert claims_in(session)[0].email == "fatima@example.org"

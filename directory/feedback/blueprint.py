@@ -32,7 +32,7 @@ from sqlalchemy.orm import selectinload
 from directory import ratelimit
 from directory.accounts import sessions
 from directory.extensions import db
-from directory.feedback import operations, spam
+from directory.feedback import cli, operations, spam
 from directory.feedback.forms import (
     ClaimDecisionForm,
     ClaimForm,
@@ -76,6 +76,7 @@ def init_app(app: Flask) -> None:
         claim_status_labels=CLAIM_STATUS_LABELS,
     )
     app.register_blueprint(bp, url_prefix="/<lang_code>")
+    app.cli.add_command(cli.group)
 
 
 @bp.after_request

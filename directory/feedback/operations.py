@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -35,6 +36,9 @@ from directory.models import (
     Role,
     Service,
 )
+
+FORGOTTEN_NAME = "—"
+FORGOTTEN_EMAIL = ""
 
 
 class DecisionError(Exception):
@@ -304,3 +308,18 @@ def claims(session: Session, *, pending_only: bool) -> list[Claim]:
     if pending_only:
         query = query.where(Claim.status == RequestStatus.PENDING)
     return list(session.scalars(query))
+
+
+def forget_decided_claims(session: Session, older_than: timedelta) -> int:
+    """Claims decided more than `older_than` ago lose the claimant's name, address, role and
+    message; the decision stays (what, who decided, when, why). An approved claimant has an
+    account by then; a rejected one was told. Returns how many were forgotten."""
+    cutoff = clock.utc_now() - older_than
+    decided = session.scalars(
+        select(Claim).where(Claim.decided_at < cutoff, Claim.email != FORGOTTEN_EMAIL)
+    ).all()
+    for claim in decided:
+        claim.name, claim.email = FORGOTTEN_NAME, FORGOTTEN_EMAIL
+        claim.role_in_organization = claim.message = None
+    session.flush()
+    return len(decided)
