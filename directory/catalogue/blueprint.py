@@ -39,7 +39,7 @@ def search():
     params = search_params.read_params(request.args, words)
     now = clock.now()
     try:
-        outcome = searching.run_search(session, params, words, current_language(), now)
+        outcome = searching.run_search(params, words, current_language(), now)
     except (IndexUnavailable, LockTimeout):
         return render_template("catalogue/search_unavailable.html"), 503
     return render_template(

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from flask import current_app, url_for
-from sqlalchemy.orm import Session
 
 from directory import hours
+from directory.catalogue import gaps
 from directory.catalogue.search_params import HelpTerm, Place, SearchParams, Vocabulary
 from directory.i18n import pick_text
 from directory.indexing import sync
@@ -23,7 +23,7 @@ from directory.labels import (
     NEIGHBOURHOOD_LABEL,
     REGION_LABEL,
 )
-from directory.models import Line, OrganizationKind, ZeroResultSearch, language_display_name
+from directory.models import Line, OrganizationKind, language_display_name
 from search import IndexUnavailable, ListingDocument, SearchRequest, SearchResult
 
 PER_PAGE = 20
@@ -63,9 +63,7 @@ class Outcome:
     suggestions: Suggestions
 
 
-def run_search(
-    session: Session, params: SearchParams, words: Vocabulary, locale: str, now: datetime
-) -> Outcome:
+def run_search(params: SearchParams, words: Vocabulary, locale: str, now: datetime) -> Outcome:
     request = SearchRequest(
         text=params.text,
         filters=params.filters(words),
@@ -88,12 +86,7 @@ def run_search(
     if result.total == 0:
         suggestions = _suggest(params, words, result)
         if params.page == 1:
-            session.add(
-                ZeroResultSearch(
-                    text=params.text or None, filters=params.as_record(), locale=locale
-                )
-            )
-            session.commit()
+            gaps.record_zero_result(params, locale)
     return Outcome(result, results, suggestions)
 
 
