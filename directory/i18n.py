@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Generic, Protocol, TypeVar
 
 from babel import Locale
@@ -26,14 +27,16 @@ class UILanguage:
     direction: str  # "ltr" or "rtl"
 
 
-def ui_languages() -> list[UILanguage]:
+@cache
+def ui_languages() -> tuple[UILanguage, ...]:
+    """CLDR data, the same for every request: worked out once per process."""
     languages = []
     for code in SUPPORTED_LOCALES:
         locale = Locale.parse(code)
         name = locale.get_display_name(code) or code
         direction = "rtl" if locale.character_order == "right-to-left" else "ltr"
         languages.append(UILanguage(code, name[:1].upper() + name[1:], direction))
-    return languages
+    return tuple(languages)
 
 
 def current_language() -> str:

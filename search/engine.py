@@ -75,6 +75,9 @@ class SearchRequest:
     offset: int = 0
     limit: int = 20
     now: datetime | None = None  # required for open_now
+    # The neighbourhoods whose counts the caller shows (None: all of them). A page offers a
+    # few; counting all 145 on every search is work nobody reads.
+    count_neighbourhoods: frozenset[str] | None = None
 
 
 @dataclass
@@ -387,7 +390,10 @@ class _Snapshot:
     def _counts(self, all_but, request: SearchRequest) -> dict[str, dict[str, int]]:
         counts: dict[str, dict[str, int]] = {}
         place_base = all_but("place")
-        counts["neighbourhood"] = _count(self.facets["near_n"], place_base)
+        near_n = self.facets["near_n"]
+        if request.count_neighbourhoods is not None:
+            near_n = {n: near_n[n] for n in request.count_neighbourhoods if n in near_n}
+        counts["neighbourhood"] = _count(near_n, place_base)
         counts["municipality"] = _count(self.facets["near_m"], place_base)
         for group, facet in (
             ("lang", "lang"),
