@@ -13,7 +13,7 @@ import os
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -78,6 +78,9 @@ class SearchRequest:
     # The neighbourhoods whose counts the caller shows (None: all of them). A page offers a
     # few; counting all 145 on every search is work nobody reads.
     count_neighbourhoods: frozenset[str] | None = None
+    # Listings last checked before this day rank after the others with the same place tier
+    # and text score (None: freshness plays no part).
+    stale_before: date | None = None
 
 
 @dataclass
@@ -207,6 +210,8 @@ class SearchIndex:
             "hours": (document.periods, document.closures),
             "card": document,
         }
+        if document.checked_on is not None:
+            fields["checked_on"] = document.checked_on.isoformat()
         for lang in STEMMED_LANGUAGES:
             fields[f"text_{lang}"] = " ".join(
                 f"{t.name} {t.summary} {t.description}" for t in texts if t.locale == lang
@@ -246,12 +251,16 @@ class _Snapshot:
         self.live = bitsets.from_docnums(reader.all_doc_ids(), self.size)
         self.facets: dict[str, dict[str, int]] = {}
         for name in FACET_FIELDS:
-            values = {}
-            for term in reader.lexicon(name):
-                docs = reader.postings(name, term).all_ids()
-                values[term.decode()] = bitsets.from_docnums(docs, self.size) & self.live
-            self.facets[name] = values
+            self.facets[name] = {
+                term.decode(): self._postings_mask(reader, name, term)
+                for term in reader.lexicon(name)
+            }
         self._cover_places(json.loads((generation / PLACE_MAP).read_text()))
+        self.checked_on = sorted(
+            (date.fromisoformat(term.decode()), self._postings_mask(reader, "checked_on", term))
+            for term in reader.lexicon("checked_on")
+        )
+        self.stale_cache: OrderedDict[date, int] = OrderedDict()
         self.term_cache: OrderedDict[tuple[str, str], int] = OrderedDict()
         self.word_cache: OrderedDict[str, dict[str, int]] = OrderedDict()
         self._hours: _Hours | None = None
@@ -268,6 +277,10 @@ class _Snapshot:
             for nis in municipalities:
                 near_m[nis] = near_m.get(nis, region) | exact_n.get(number, 0)
         self.facets["near_n"], self.facets["near_m"] = near_n, near_m
+
+    def _postings_mask(self, reader, name: str, term: bytes) -> int:
+        docs = reader.postings(name, term).all_ids()
+        return bitsets.from_docnums(docs, self.size) & self.live
 
     def fresh(self) -> bool:
         return self.ix.latest_generation() == self.version
@@ -429,24 +442,46 @@ class _Snapshot:
         region = self.facets["region"].get("yes", 0)
         return [final & exact, final & ~exact & ~region, final & region & ~exact]
 
+    def _checked_before(self, day: date | None) -> int:
+        """Listings whose last check is older than `day` (one set per day, kept a while)."""
+        if day is None:
+            return 0
+        mask = self.stale_cache.get(day)
+        if mask is None:
+            mask = _union_of(docs for checked, docs in self.checked_on if checked < day)
+            self.stale_cache[day] = mask
+            if len(self.stale_cache) > 8:
+                self.stale_cache.popitem(last=False)
+        return mask
+
+    def _runs(
+        self, final: int, scores: SlicedCounter | None, request: SearchRequest
+    ) -> Iterator[int]:
+        """The ranking as consecutive sets, each read in index order: place tiers first, then
+        within each tier the text score, highest first, then fresh listings before stale
+        ones."""
+        stale = self._checked_before(request.stale_before)
+        for tier in self._tiers(final, request.filters):
+            for _score, level in scores.levels(tier) if scores else [(0, tier)]:
+                if level & stale:
+                    yield level & ~stale
+                    yield level & stale
+                else:
+                    yield level
+
     def _page(
         self, final: int, scores: SlicedCounter | None, request: SearchRequest
     ) -> list[ListingDocument]:
-        """The requested slice of the ranking: place tiers first, then within each tier the
-        text score, highest first; equal scores in index order."""
+        """The requested slice of the ranking."""
         skip, take = request.offset, request.limit
         docnums: list[int] = []
-        for tier in self._tiers(final, request.filters):
-            levels = scores.levels(tier) if scores else [(0, tier)]
-            for _score, level in levels:
-                size = level.bit_count()
-                if skip >= size:
-                    skip -= size
-                    continue
-                docnums.extend(bitsets.first_docnums(level, skip, take - len(docnums)))
-                skip = 0
-                if len(docnums) >= take:
-                    break
+        for run in self._runs(final, scores, request):
+            size = run.bit_count()
+            if skip >= size:
+                skip -= size
+                continue
+            docnums.extend(bitsets.first_docnums(run, skip, take - len(docnums)))
+            skip = 0
             if len(docnums) >= take:
                 break
         reader = self.searcher.reader()

@@ -20,7 +20,7 @@ from directory.extensions import db
 from directory.indexing import sync
 from directory.models import ZeroResultSearch
 from search import Filters, SearchRequest
-from tests import search_catalogue
+from tests import factories, search_catalogue
 from tests.conftest import seeded_app
 from tests.test_pages import page_text
 
@@ -339,3 +339,59 @@ def test_bidirectional_controls_in_the_query_do_not_reach_the_page(small):
     body = small.test_client().get("/nl/search?q=%E2%80%AEgpj.exe").get_data(as_text=True)
     assert "\u202e" not in body
     assert "gpj.exe" in body
+
+
+def _three_language_cafes(session) -> dict[str, str]:
+    """Three listings alike in all but their last check."""
+    made = {}
+    for letter, checked in (
+        ("recent", date(2026, 11, 1)),
+        ("aging", date(2026, 3, 1)),  # stale from 1 December 2026 (274 days)
+        ("old", date(2025, 12, 1)),
+    ):
+        owner = factories.organization(session, name=f"Vzw {letter.title()}")
+        made[letter] = str(
+            factories.service(
+                session,
+                owner,
+                name="Taalcafé",
+                help_codes=("language-classes",),
+                neighbourhood=8,
+                assured_date=checked,
+            ).id
+        )
+    session.commit()
+    return made
+
+
+@pytest.fixture
+def language_cafes(empty_url, tmp_path):
+    app = seeded_app(
+        empty_url, tmp_path, catalogue=False, build=_three_language_cafes, FIXED_NOW=MONDAY_10H
+    )
+    yield app
+    app.extensions["database.engine"].dispose()
+
+
+def _results(app) -> tuple[list[str], str]:
+    response = app.test_client().get("/en/search?q=taalcafe&place=8")
+    body = response.get_data(as_text=True)
+    ids = re.findall(r'<h2><a href="/en/services/([0-9a-f-]{36})"', body)
+    letters = {v: k for k, v in app.ids.items()}
+    return [letters[i] for i in ids], body
+
+
+def test_a_stale_listing_comes_after_an_equal_fresh_one_as_the_clock_moves(language_cafes):
+    stale_note = "nobody has checked it for more than nine months"
+    order, body = _results(language_cafes)
+    assert set(order[:2]) == {"recent", "aging"}
+    assert order[2] == "old"
+    assert body.count(stale_note) == 1
+
+    # Three weeks later "aging" passes nine months: no document changed, no reindexing.
+    language_cafes.config["FIXED_NOW"] = datetime(2026, 12, 15, 10, 0, tzinfo=BRUSSELS)
+    order, body = _results(language_cafes)
+    assert order[0] == "recent"
+    assert set(order[1:]) == {"aging", "old"}
+    assert body.count(stale_note) == 2
+

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from directory import hours
 from directory.catalogue import gaps
 from directory.catalogue.search_params import HelpTerm, Place, SearchParams, Vocabulary
+from directory.freshness import rules
 from directory.i18n import pick_text
 from directory.indexing import sync
 from directory.labels import (
@@ -55,6 +56,7 @@ class ResultView:
     places: list[str]
     languages: list[str]
     open_now: bool | None
+    stale: bool  # not checked for nine months: marked, and ranked after fresh ones
 
 
 @dataclass
@@ -72,6 +74,7 @@ def run_search(params: SearchParams, words: Vocabulary, locale: str, now: dateti
         limit=PER_PAGE,
         now=now,
         count_neighbourhoods=neighbourhoods_to_count(params, words),
+        stale_before=now.date() - rules.STALE_AFTER,
     )
     index = sync.search_index()
     try:
@@ -126,6 +129,7 @@ def _view(
         places=places,
         languages=[language_display_name(code, locale) for code in card.languages],
         open_now=hours.is_open_at(card.periods, card.closures, now),
+        stale=rules.is_stale(card.checked_on, now.date()),
     )
 
 
