@@ -18,10 +18,11 @@ from directory import schema
 from directory.catalogue import gaps
 from directory.extensions import db
 from directory.indexing import sync
-from directory.models import ZeroResultSearch
+from directory.models import Role, ZeroResultSearch
 from search import Filters, SearchRequest
 from tests import factories, search_catalogue
 from tests.conftest import seeded_app
+from tests.factories import make_account, sign_in
 from tests.test_pages import page_text
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -395,3 +396,24 @@ def test_a_stale_listing_comes_after_an_equal_fresh_one_as_the_clock_moves(langu
     assert set(order[1:]) == {"aging", "old"}
     assert body.count(stale_note) == 2
 
+
+def test_only_info_point_workers_see_refer_a_client_on_each_result(small):
+    with small.app_context(), db.transaction() as session:
+        worker = make_account(session, Role.INFO_POINT_WORKER)
+        member = make_account(session, Role.ORGANIZATION_MEMBER)
+    path = "/en/search?q=boodschappen"
+    anonymous = small.test_client().get(path).get_data(as_text=True)
+    shown = re.findall(r'<h2><a href="/en/services/([0-9a-f-]{36})"', anonymous)
+    assert shown
+    assert "Refer a client" not in anonymous
+    assert "/referrals/new" not in anonymous
+
+    as_member = small.test_client()
+    sign_in(as_member, member.email)
+    assert "/referrals/new" not in as_member.get(path).get_data(as_text=True)
+
+    as_worker = small.test_client()
+    sign_in(as_worker, worker.email)
+    page = as_worker.get(path).get_data(as_text=True)
+    referred = re.findall(r'"/en/referrals/new\?service=([0-9a-f-]{36})">Refer a client<', page)
+    assert referred == shown
