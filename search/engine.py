@@ -46,6 +46,7 @@ FIELD_GROUPS = {
 GROUP_WEIGHTS = {"help": 4, "name": 3, "place": 2, "text": 1}
 FACET_FIELDS = ("help", "exact_n", "exact_m", "lang", "kind", "formality", "line", "free", "region")
 PLACE_MAP = "places.json"
+CARDS_KEPT = 1000  # a few MB per process
 
 OccursOn = Callable[[Period, date], bool]
 
@@ -90,6 +91,8 @@ class SearchResult:
     counts: dict[str, dict[str, int]]  # group -> value -> results with that value
     without: dict[str, int]  # active group -> results if that filter were dropped
     loose: bool = False  # no listing matched every word; these match some of them
+    # The index version read: within one version a listing id always has the same card.
+    version: str = ""
 
 
 def words_of(text: str) -> list[str]:
@@ -263,6 +266,7 @@ class _Snapshot:
         self.stale_cache: OrderedDict[date, int] = OrderedDict()
         self.term_cache: OrderedDict[tuple[str, str], int] = OrderedDict()
         self.word_cache: OrderedDict[str, dict[str, int]] = OrderedDict()
+        self.cards: OrderedDict[int, ListingDocument] = OrderedDict()
         self._hours: _Hours | None = None
 
     def _cover_places(self, place_map: dict[str, list[str]]) -> None:
@@ -398,7 +402,8 @@ class _Snapshot:
         counts = self._counts(all_but, request)
         without = {group: all_but(group).bit_count() for group in masks}
         listings = self._page(final, scores, request)
-        return SearchResult(listings, final.bit_count(), counts, without, loose)
+        version = f"{self.generation.name}/{self.version}"
+        return SearchResult(listings, final.bit_count(), counts, without, loose, version)
 
     def _counts(self, all_but, request: SearchRequest) -> dict[str, dict[str, int]]:
         counts: dict[str, dict[str, int]] = {}
@@ -484,8 +489,20 @@ class _Snapshot:
             skip = 0
             if len(docnums) >= take:
                 break
-        reader = self.searcher.reader()
-        return [reader.stored_fields(docnum)["card"] for docnum in docnums]
+        return [self._card(docnum) for docnum in docnums]
+
+    def _card(self, docnum: int) -> ListingDocument:
+        """A listing's stored card. Popular listings show up on many pages and a card never
+        changes within a snapshot, so the last few hundred are kept unpickled."""
+        card = self.cards.get(docnum)
+        if card is None:
+            card = self.searcher.reader().stored_fields(docnum)["card"]
+            self.cards[docnum] = card
+            if len(self.cards) > CARDS_KEPT:
+                self.cards.popitem(last=False)
+        else:
+            self.cards.move_to_end(docnum)
+        return card
 
 
 def _union_of(masks: Iterable[int]) -> int:

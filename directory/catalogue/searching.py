@@ -42,10 +42,9 @@ class Suggestions:
 
 
 @dataclass(frozen=True)
-class ResultView:
-    """One result as the page shows it, from the listing's stored card."""
+class ResultCard:
+    """What a result shows of its listing card, in the reader's language."""
 
-    id: str
     url: str
     name: str
     name_locale: str
@@ -55,8 +54,19 @@ class ResultView:
     help: list[tuple[str, str]]  # pictogram, label
     places: list[str]
     languages: list[str]
+
+
+@dataclass(frozen=True)
+class ResultView:
+    """One result as the page shows it."""
+
+    id: str
+    card: Markup  # the rendered `ResultCard`
     open_now: bool | None
     stale: bool  # not checked for nine months: marked, and ranked after fresh ones
+
+
+CARDS_KEPT = 2000  # rendered cards per process and vocabulary, about 1 KB each
 
 
 @dataclass
@@ -86,7 +96,9 @@ def run_search(params: SearchParams, words: Vocabulary, locale: str, now: dateti
     service_url = url_for("catalogue.service", service_id=uuid.UUID(int=0)).replace(
         str(uuid.UUID(int=0)), "{}"
     )
-    results = [_view(card, words, locale, now, service_url) for card in result.listings]
+    results = [
+        _view(card, result.version, words, locale, now, service_url) for card in result.listings
+    ]
     suggestions = Suggestions()
     if result.total == 0:
         suggestions = _suggest(params, words, result)
@@ -96,8 +108,40 @@ def run_search(params: SearchParams, words: Vocabulary, locale: str, now: dateti
 
 
 def _view(
-    card: ListingDocument, words: Vocabulary, locale: str, now: datetime, service_url: str
+    card: ListingDocument,
+    version: str,
+    words: Vocabulary,
+    locale: str,
+    now: datetime,
+    service_url: str,
 ) -> ResultView:
+    return ResultView(
+        id=card.id,
+        card=_rendered_card(card, version, words, locale, service_url),
+        open_now=hours.is_open_at(card.periods, card.closures, now),
+        stale=rules.is_stale(card.checked_on, now.date()),
+    )
+
+
+def _rendered_card(
+    card: ListingDocument, version: str, words: Vocabulary, locale: str, service_url: str
+) -> Markup:
+    """A result's card, rendered once per index version, language and vocabulary: a listing
+    on many pages is drawn once, and a change to it (a new index version) or to the
+    reference data (a new vocabulary) draws it again."""
+    kept = words.memo("rendered cards", dict)
+    key = (version, card.id, locale, service_url)
+    rendered = kept.get(key)
+    if rendered is None:
+        macros = current_app.jinja_env.get_template("catalogue/search_parts.html").module
+        rendered = macros.result_card(_card(card, words, locale, service_url))
+        if len(kept) >= CARDS_KEPT:
+            kept.clear()  # simpler than LRU and safe with threads; refills in a few pages
+        kept[key] = rendered
+    return rendered
+
+
+def _card(card: ListingDocument, words: Vocabulary, locale: str, service_url: str) -> ResultCard:
     text = pick_text({t.locale: t for t in card.texts}, locale)
     organization = pick_text({t.locale: t for t in card.organization_texts}, locale)
     places = [
@@ -113,8 +157,7 @@ def _view(
     ]
     if card.region_wide:
         places.append(str(REGION_LABEL))
-    return ResultView(
-        id=card.id,
+    return ResultCard(
         url=service_url.format(card.id),
         name=text.text.name if text else "?",
         name_locale=text.text.locale if text else locale,
@@ -128,8 +171,6 @@ def _view(
         ],
         places=places,
         languages=[language_display_name(code, locale) for code in card.languages],
-        open_now=hours.is_open_at(card.periods, card.closures, now),
-        stale=rules.is_stale(card.checked_on, now.date()),
     )
 
 
@@ -210,7 +251,7 @@ def facet_choices(words: Vocabulary, locale: str) -> FacetChoices:
 
 
 def _make_choices(words: Vocabulary, locale: str) -> FacetChoices:
-    macros = current_app.jinja_env.get_template("catalogue/facet_choice.html").module
+    macros = current_app.jinja_env.get_template("catalogue/search_parts.html").module
 
     def choice(name: str, value: str, label: str, icon: str = "", heading: bool = False):
         return Choice(
