@@ -104,6 +104,7 @@ def run_search(params: SearchParams, words: Vocabulary, locale: str, now: dateti
         suggestions = _suggest(params, words, result)
         if params.page == 1:
             gaps.record_zero_result(params, locale)
+    gaps.write_if_due()
     return Outcome(result, results, suggestions)
 
 
