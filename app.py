@@ -15,6 +15,7 @@ from directory import cli, config, errors, health, i18n, mail, ratelimit, templa
 from directory.accounts import blueprint as accounts
 from directory.accounts import sessions
 from directory.catalogue import blueprint as catalogue
+from directory.catalogue import gaps
 from directory.extensions import csrf, db
 from directory.feedback import blueprint as feedback
 from directory.freshness import blueprint as freshness
@@ -40,6 +41,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     templating.init_app(app)
     search_sync.init_app(app)
+    gaps.init_app(app)
     mail.init_app(app)
     ratelimit.init_app(app)
     sessions.init_app(app)

@@ -156,11 +156,11 @@ def in_process(url: str, index_dir: Path, count: int) -> dict[str, list[float]]:
         places = [*words.neighbourhoods, *words.municipalities]
         queries = representative_queries(count, rng, places)
         warm = search_params.read_params(_multidict(queries[0][1]), words)
-        searching.run_search(session, warm, words, "nl", clock.now())  # opens the index
+        searching.run_search(warm, words, "nl", clock.now())  # opens the index
         for kind, args in queries:
             params = search_params.read_params(_multidict(args), words)
             started = time.perf_counter()
-            searching.run_search(session, params, words, "nl", clock.now())
+            searching.run_search(params, words, "nl", clock.now())
             timings.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
             session.rollback()
     app.extensions["database.engine"].dispose()

@@ -47,6 +47,9 @@ def from_environment() -> dict[str, object]:
         # X-Forwarded-For and -Proto are then trusted, so rate limits see each person's
         # address rather than the proxy's. 0: none (the embedded default).
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", 0)),
+        # Searches that found nothing are written together this long after the first of them
+        # (see directory/catalogue/gaps.py); 0 writes each at once.
+        "ZERO_RESULT_LOG_SECONDS": float(os.environ.get("ZERO_RESULT_LOG_SECONDS", 10)),
         "SESSION_IDLE_MINUTES": 30,
         "SESSION_ABSOLUTE_HOURS": 12,
         "SIGN_IN_LIMIT_PER_EMAIL": "5/minute",

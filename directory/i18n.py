@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Generic, Protocol, TypeVar
 
 from babel import Locale
-from flask import Flask, abort, g, redirect, request, url_for
+from flask import Flask, abort, g, has_app_context, redirect, request, url_for
+from flask_babel import get_locale, get_translations
 from werkzeug.wrappers import Response
 
 from directory.extensions import babel
@@ -26,14 +28,16 @@ class UILanguage:
     direction: str  # "ltr" or "rtl"
 
 
-def ui_languages() -> list[UILanguage]:
+@cache
+def ui_languages() -> tuple[UILanguage, ...]:
+    """CLDR data, the same for every request: worked out once per process."""
     languages = []
     for code in SUPPORTED_LOCALES:
         locale = Locale.parse(code)
         name = locale.get_display_name(code) or code
         direction = "rtl" if locale.character_order == "right-to-left" else "ltr"
         languages.append(UILanguage(code, name[:1].upper() + name[1:], direction))
-    return languages
+    return tuple(languages)
 
 
 def current_language() -> str:
@@ -79,8 +83,28 @@ def pick_text(texts: Mapping[str, T], locale: str) -> PickedText[T] | None:
     return PickedText(chosen, True)
 
 
+def _translations():
+    """This request's translations. flask_babel finds them again for every string a template
+    translates (a page has dozens); they change only with the locale, which `force_locale`
+    (emails in the recipient's language) replaces by another object."""
+    if not has_app_context():
+        return get_translations()
+    locale = get_locale()
+    kept = g.get("translations")
+    if kept is None or kept[0] is not locale:
+        kept = g.translations = (locale, get_translations())
+    return kept[1]
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=current_language)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.url_value_preprocessor(_take_language_from_url)
     app.url_defaults(_put_language_in_url)
     app.add_url_rule("/", "language_redirect", _redirect_to_best_language)

@@ -3,10 +3,11 @@ for the reader's locale. Templates hold layout; the rules live here and in the d
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from babel.dates import format_date, format_skeleton, format_time
-from flask import Flask, request, url_for
+from flask import Flask, g, request, url_for
 from flask_babel import get_locale
 
 from directory import clock
@@ -34,12 +35,15 @@ BIDI_CONTROLS = dict.fromkeys(
 BIDI_CONTROLS.update(
     dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F], "\ufffd")
 )
+# Finding none of them is one scan in C; translating is a dictionary look-up per character.
+# A page prints hundreds of values and almost none holds such a character.
+_ANY_CONTROL = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(BIDI_CONTROLS)) + "]")
 
 
 def neutralise_bidi(value):
     """Every value a template prints passes here (Jinja's `finalize`), plain or already
     marked safe (a translated sentence with a user's words in it is Markup)."""
-    if isinstance(value, str):
+    if isinstance(value, str) and _ANY_CONTROL.search(value):
         # str.translate on the class keeps Markup as Markup; removing characters adds no
         # markup.
         return value.__class__(str.translate(value, BIDI_CONTROLS))
@@ -86,6 +90,17 @@ def format_period_in(period: Period, locale: str) -> str:
 def language_switch_url(code: str) -> str:
     """The current page, with its filters, in another language."""
     if request.endpoint and request.url_rule and "lang_code" in request.url_rule.arguments:
+        # Every language's URL is this page's URL with another first segment: build it once
+        # per request, not once per language.
+        here = g.get("language_switch_base")
+        if here is None:
+            arguments = dict(request.view_args or {})
+            arguments["lang_code"] = current_language()
+            here = url_for(request.endpoint, **arguments, **request.args.to_dict(flat=False))
+            g.language_switch_base = here
+        prefix = f"{request.script_root}/{current_language()}/"
+        if here.startswith(prefix):
+            return f"{request.script_root}/{code}/{here[len(prefix) :]}"
         arguments = dict(request.view_args or {})
         arguments["lang_code"] = code
         return url_for(request.endpoint, **arguments, **request.args.to_dict(flat=False))

@@ -53,6 +53,7 @@ def build_schema() -> Schema:
         "line": ID(),
         "free": ID(),
         "region": ID(),
+        "checked_on": ID(),  # ISO date of the last confirmation, absent when none
         # Opening hours, read when a search asks "open now" or "open on".
         "hours": STORED(),
         # The whole document, for showing results.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+PEEL_AT_MOST = 64
 _BITS_OF_BYTE = [tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256)]
 
 
@@ -33,6 +34,17 @@ def first_docnums(mask: int, skip: int, take: int) -> list[int]:
     """The docnums of `mask` in order, after skipping `skip` of them."""
     result: list[int] = []
     if mask <= 0 or take <= 0:
+        return result
+    if skip + take <= PEEL_AT_MOST:
+        # A page near the top: take the lowest bits off one by one (a few operations on the
+        # integer each, in C) rather than walk every byte of a large, sparse set in Python.
+        while mask and len(result) < take:
+            lowest = mask & -mask
+            if skip:
+                skip -= 1
+            else:
+                result.append(lowest.bit_length() - 1)
+            mask ^= lowest
         return result
     for index, value in enumerate(mask.to_bytes((mask.bit_length() + 7) >> 3, "little")):
         if not value:

@@ -60,3 +60,7 @@ class ListingDocument:
     free: bool | None
     periods: tuple[Period, ...] = field(default=())
     closures: tuple[Closed, ...] = field(default=())
+    # When someone last confirmed the listing (None: never, or not a real listing). Whether
+    # that is too long ago is asked at search time, so a listing goes stale without a
+    # change to its document.
+    checked_on: date | None = None

@@ -13,7 +13,7 @@ import os
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -46,6 +46,7 @@ FIELD_GROUPS = {
 GROUP_WEIGHTS = {"help": 4, "name": 3, "place": 2, "text": 1}
 FACET_FIELDS = ("help", "exact_n", "exact_m", "lang", "kind", "formality", "line", "free", "region")
 PLACE_MAP = "places.json"
+CARDS_KEPT = 1000  # a few MB per process
 
 OccursOn = Callable[[Period, date], bool]
 
@@ -75,6 +76,12 @@ class SearchRequest:
     offset: int = 0
     limit: int = 20
     now: datetime | None = None  # required for open_now
+    # The neighbourhoods whose counts the caller shows (None: all of them). A page offers a
+    # few; counting all 145 on every search is work nobody reads.
+    count_neighbourhoods: frozenset[str] | None = None
+    # Listings last checked before this day rank after the others with the same place tier
+    # and text score (None: freshness plays no part).
+    stale_before: date | None = None
 
 
 @dataclass
@@ -84,6 +91,8 @@ class SearchResult:
     counts: dict[str, dict[str, int]]  # group -> value -> results with that value
     without: dict[str, int]  # active group -> results if that filter were dropped
     loose: bool = False  # no listing matched every word; these match some of them
+    # The index version read: within one version a listing id always has the same card.
+    version: str = ""
 
 
 def words_of(text: str) -> list[str]:
@@ -204,6 +213,8 @@ class SearchIndex:
             "hours": (document.periods, document.closures),
             "card": document,
         }
+        if document.checked_on is not None:
+            fields["checked_on"] = document.checked_on.isoformat()
         for lang in STEMMED_LANGUAGES:
             fields[f"text_{lang}"] = " ".join(
                 f"{t.name} {t.summary} {t.description}" for t in texts if t.locale == lang
@@ -243,14 +254,19 @@ class _Snapshot:
         self.live = bitsets.from_docnums(reader.all_doc_ids(), self.size)
         self.facets: dict[str, dict[str, int]] = {}
         for name in FACET_FIELDS:
-            values = {}
-            for term in reader.lexicon(name):
-                docs = reader.postings(name, term).all_ids()
-                values[term.decode()] = bitsets.from_docnums(docs, self.size) & self.live
-            self.facets[name] = values
+            self.facets[name] = {
+                term.decode(): self._postings_mask(reader, name, term)
+                for term in reader.lexicon(name)
+            }
         self._cover_places(json.loads((generation / PLACE_MAP).read_text()))
+        self.checked_on = sorted(
+            (date.fromisoformat(term.decode()), self._postings_mask(reader, "checked_on", term))
+            for term in reader.lexicon("checked_on")
+        )
+        self.stale_cache: OrderedDict[date, int] = OrderedDict()
         self.term_cache: OrderedDict[tuple[str, str], int] = OrderedDict()
         self.word_cache: OrderedDict[str, dict[str, int]] = OrderedDict()
+        self.cards: OrderedDict[int, ListingDocument] = OrderedDict()
         self._hours: _Hours | None = None
 
     def _cover_places(self, place_map: dict[str, list[str]]) -> None:
@@ -265,6 +281,10 @@ class _Snapshot:
             for nis in municipalities:
                 near_m[nis] = near_m.get(nis, region) | exact_n.get(number, 0)
         self.facets["near_n"], self.facets["near_m"] = near_n, near_m
+
+    def _postings_mask(self, reader, name: str, term: bytes) -> int:
+        docs = reader.postings(name, term).all_ids()
+        return bitsets.from_docnums(docs, self.size) & self.live
 
     def fresh(self) -> bool:
         return self.ix.latest_generation() == self.version
@@ -382,12 +402,16 @@ class _Snapshot:
         counts = self._counts(all_but, request)
         without = {group: all_but(group).bit_count() for group in masks}
         listings = self._page(final, scores, request)
-        return SearchResult(listings, final.bit_count(), counts, without, loose)
+        version = f"{self.generation.name}/{self.version}"
+        return SearchResult(listings, final.bit_count(), counts, without, loose, version)
 
     def _counts(self, all_but, request: SearchRequest) -> dict[str, dict[str, int]]:
         counts: dict[str, dict[str, int]] = {}
         place_base = all_but("place")
-        counts["neighbourhood"] = _count(self.facets["near_n"], place_base)
+        near_n = self.facets["near_n"]
+        if request.count_neighbourhoods is not None:
+            near_n = {n: near_n[n] for n in request.count_neighbourhoods if n in near_n}
+        counts["neighbourhood"] = _count(near_n, place_base)
         counts["municipality"] = _count(self.facets["near_m"], place_base)
         for group, facet in (
             ("lang", "lang"),
@@ -423,28 +447,62 @@ class _Snapshot:
         region = self.facets["region"].get("yes", 0)
         return [final & exact, final & ~exact & ~region, final & region & ~exact]
 
+    def _checked_before(self, day: date | None) -> int:
+        """Listings whose last check is older than `day` (one set per day, kept a while)."""
+        if day is None:
+            return 0
+        mask = self.stale_cache.get(day)
+        if mask is None:
+            mask = _union_of(docs for checked, docs in self.checked_on if checked < day)
+            self.stale_cache[day] = mask
+            if len(self.stale_cache) > 8:
+                self.stale_cache.popitem(last=False)
+        return mask
+
+    def _runs(
+        self, final: int, scores: SlicedCounter | None, request: SearchRequest
+    ) -> Iterator[int]:
+        """The ranking as consecutive sets, each read in index order: place tiers first, then
+        within each tier the text score, highest first, then fresh listings before stale
+        ones."""
+        stale = self._checked_before(request.stale_before)
+        for tier in self._tiers(final, request.filters):
+            for _score, level in scores.levels(tier) if scores else [(0, tier)]:
+                if level & stale:
+                    yield level & ~stale
+                    yield level & stale
+                else:
+                    yield level
+
     def _page(
         self, final: int, scores: SlicedCounter | None, request: SearchRequest
     ) -> list[ListingDocument]:
-        """The requested slice of the ranking: place tiers first, then within each tier the
-        text score, highest first; equal scores in index order."""
+        """The requested slice of the ranking."""
         skip, take = request.offset, request.limit
         docnums: list[int] = []
-        for tier in self._tiers(final, request.filters):
-            levels = scores.levels(tier) if scores else [(0, tier)]
-            for _score, level in levels:
-                size = level.bit_count()
-                if skip >= size:
-                    skip -= size
-                    continue
-                docnums.extend(bitsets.first_docnums(level, skip, take - len(docnums)))
-                skip = 0
-                if len(docnums) >= take:
-                    break
+        for run in self._runs(final, scores, request):
+            size = run.bit_count()
+            if skip >= size:
+                skip -= size
+                continue
+            docnums.extend(bitsets.first_docnums(run, skip, take - len(docnums)))
+            skip = 0
             if len(docnums) >= take:
                 break
-        reader = self.searcher.reader()
-        return [reader.stored_fields(docnum)["card"] for docnum in docnums]
+        return [self._card(docnum) for docnum in docnums]
+
+    def _card(self, docnum: int) -> ListingDocument:
+        """A listing's stored card. Popular listings show up on many pages and a card never
+        changes within a snapshot, so the last few hundred are kept unpickled."""
+        card = self.cards.get(docnum)
+        if card is None:
+            card = self.searcher.reader().stored_fields(docnum)["card"]
+            self.cards[docnum] = card
+            if len(self.cards) > CARDS_KEPT:
+                self.cards.popitem(last=False)
+        else:
+            self.cards.move_to_end(docnum)
+        return card
 
 
 def _union_of(masks: Iterable[int]) -> int:

@@ -5,19 +5,24 @@ from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
+import time
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from directory import schema
+from directory.catalogue import gaps
 from directory.extensions import db
 from directory.indexing import sync
-from directory.models import ZeroResultSearch
+from directory.models import Role, ZeroResultSearch
 from search import Filters, SearchRequest
-from tests import search_catalogue
+from tests import factories, search_catalogue
 from tests.conftest import seeded_app
+from tests.factories import make_account, sign_in
 from tests.test_pages import page_text
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -187,6 +192,7 @@ def test_zero_result_searches_are_recorded_anonymously(small):
     client = small.test_client()
     client.get("/fr/search?q=plombier&lang=ar", environ_base={"REMOTE_ADDR": "203.0.113.9"})
     with small.app_context():
+        gaps.write_pending()  # kept a few seconds, to be written together
         rows = (
             db.session()
             .scalars(select(ZeroResultSearch).where(ZeroResultSearch.text == "plombier"))
@@ -197,6 +203,36 @@ def test_zero_result_searches_are_recorded_anonymously(small):
     assert rows[0].filters == {"lang": ["ar"]}
     assert rows[0].locale == "fr"
     assert "203.0.113.9" not in repr(vars(rows[0]))
+
+
+def test_a_busy_database_never_breaks_a_search_that_found_nothing(small, monkeypatch):
+    """Under load another process may hold SQLite's one write lock when a search that found
+    nothing is written down: the page is shown at once, and the record waits for the next
+    write."""
+    if make_url(small.url).get_backend_name() != "sqlite":
+        pytest.skip("SQLite lets one writer at a time hold the database")
+    monkeypatch.setitem(small.config, "ZERO_RESULT_LOG_SECONDS", 0)  # due at once
+    other_writer = sqlite3.connect(make_url(small.url).database, isolation_level=None)
+    other_writer.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        response = small.test_client().get("/en/search?q=loodgieter")
+        waited = time.monotonic() - started
+    finally:
+        other_writer.execute("ROLLBACK")
+        other_writer.close()
+    assert response.status_code == 200
+    assert "We found nothing for this search" in page_text(response)
+    assert waited < 5
+
+    def recorded():
+        with small.app_context():
+            found = select(ZeroResultSearch).where(ZeroResultSearch.text == "loodgieter")
+            return db.session().scalars(found).all()
+
+    assert recorded() == []
+    small.test_client().get("/en/search?q=boodschappen")  # the next search writes it
+    assert len(recorded()) == 1
 
 
 def test_the_search_page_shows_results_with_their_facts(small):
@@ -309,3 +345,80 @@ def test_bidirectional_controls_in_the_query_do_not_reach_the_page(small):
     body = small.test_client().get("/nl/search?q=%E2%80%AEgpj.exe").get_data(as_text=True)
     assert "\u202e" not in body
     assert "gpj.exe" in body
+
+
+def _three_language_cafes(session) -> dict[str, str]:
+    """Three listings alike in all but their last check."""
+    made = {}
+    for letter, checked in (
+        ("recent", date(2026, 11, 1)),
+        ("aging", date(2026, 3, 1)),  # stale from 1 December 2026 (274 days)
+        ("old", date(2025, 12, 1)),
+    ):
+        owner = factories.organization(session, name=f"Vzw {letter.title()}")
+        made[letter] = str(
+            factories.service(
+                session,
+                owner,
+                name="Taalcafé",
+                help_codes=("language-classes",),
+                neighbourhood=8,
+                assured_date=checked,
+            ).id
+        )
+    session.commit()
+    return made
+
+
+@pytest.fixture
+def language_cafes(empty_url, tmp_path):
+    app = seeded_app(
+        empty_url, tmp_path, catalogue=False, build=_three_language_cafes, FIXED_NOW=MONDAY_10H
+    )
+    yield app
+    app.extensions["database.engine"].dispose()
+
+
+def _results(app) -> tuple[list[str], str]:
+    response = app.test_client().get("/en/search?q=taalcafe&place=8")
+    body = response.get_data(as_text=True)
+    ids = re.findall(r'<h2><a href="/en/services/([0-9a-f-]{36})"', body)
+    letters = {v: k for k, v in app.ids.items()}
+    return [letters[i] for i in ids], body
+
+
+def test_a_stale_listing_comes_after_an_equal_fresh_one_as_the_clock_moves(language_cafes):
+    stale_note = "nobody has checked it for more than nine months"
+    order, body = _results(language_cafes)
+    assert set(order[:2]) == {"recent", "aging"}
+    assert order[2] == "old"
+    assert body.count(stale_note) == 1
+
+    # Three weeks later "aging" passes nine months: no document changed, no reindexing.
+    language_cafes.config["FIXED_NOW"] = datetime(2026, 12, 15, 10, 0, tzinfo=BRUSSELS)
+    order, body = _results(language_cafes)
+    assert order[0] == "recent"
+    assert set(order[1:]) == {"aging", "old"}
+    assert body.count(stale_note) == 2
+
+
+def test_only_info_point_workers_see_refer_a_client_on_each_result(small):
+    with small.app_context(), db.transaction() as session:
+        worker = make_account(session, Role.INFO_POINT_WORKER)
+        member = make_account(session, Role.ORGANIZATION_MEMBER)
+    path = "/en/search?q=boodschappen"
+    anonymous = small.test_client().get(path).get_data(as_text=True)
+    shown = re.findall(r'<h2><a href="/en/services/([0-9a-f-]{36})"', anonymous)
+    assert shown
+    assert "Refer a client" not in anonymous
+    assert "/referrals/new" not in anonymous
+
+    as_member = small.test_client()
+    sign_in(as_member, member.email)
+    assert "/referrals/new" not in as_member.get(path).get_data(as_text=True)
+
+    as_worker = small.test_client()
+    sign_in(as_worker, worker.email)
+    page = as_worker.get(path).get_data(as_text=True)
+    referred = re.findall(r'"/en/referrals/new\?service=([0-9a-f-]{36})">Refer a client<', page)
+    assert referred == shown

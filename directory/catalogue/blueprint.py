@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 
 from directory import clock, hours
 from directory.catalogue import handout, queries, search_params, searching
@@ -18,6 +19,7 @@ from search import IndexUnavailable, LockTimeout
 bp = Blueprint("catalogue", __name__)
 
 PER_PAGE = 30
+URL_SAFE = "!$'()*,/:;?@"  # what werkzeug.urls leaves unencoded in a query string
 
 
 @bp.get("/")
@@ -39,7 +41,7 @@ def search():
     params = search_params.read_params(request.args, words)
     now = clock.now()
     try:
-        outcome = searching.run_search(session, params, words, current_language(), now)
+        outcome = searching.run_search(params, words, current_language(), now)
     except (IndexUnavailable, LockTimeout):
         return render_template("catalogue/search_unavailable.html"), 503
     return render_template(
@@ -73,7 +75,13 @@ def search_url(drop: str | None = None, **replace) -> str:
         args.pop(name, None)
     for name, value in replace.items():
         args.setlist(name, value if isinstance(value, list) else [value])
-    return url_for("catalogue.search", **args.to_dict(flat=False))
+    # A page has a handful of these links; the route's path is the same for all of them,
+    # so it is built once and the query encoded as Werkzeug's `url_for` would.
+    path = g.get("search_path")
+    if path is None:
+        path = g.search_path = url_for("catalogue.search")
+    query = urlencode(list(args.items(multi=True)), safe=URL_SAFE)
+    return f"{path}?{query}" if query else path
 
 
 @bp.get("/handout")

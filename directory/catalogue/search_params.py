@@ -63,6 +63,14 @@ class Vocabulary:
     postcodes: dict[str, list[str]]  # postcode -> NIS codes
     languages: list[str]
     help_terms: dict[str, HelpTerm]  # kinds of help and life domains by code
+    # What pages derive from this vocabulary alone (the filter form's choices per language):
+    # worked out once, and gone with it when the reference data is read again.
+    derived: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def memo(self, key, make):
+        if key not in self.derived:
+            self.derived[key] = make()
+        return self.derived[key]
 
     @classmethod
     def load(cls, session: Session) -> Vocabulary:

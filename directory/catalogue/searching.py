@@ -4,14 +4,16 @@ zero results, and record such searches anonymously."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app, url_for
-from sqlalchemy.orm import Session
+from markupsafe import Markup
 
 from directory import hours
+from directory.catalogue import gaps
 from directory.catalogue.search_params import HelpTerm, Place, SearchParams, Vocabulary
+from directory.freshness import rules
 from directory.i18n import pick_text
 from directory.indexing import sync
 from directory.labels import (
@@ -23,7 +25,7 @@ from directory.labels import (
     NEIGHBOURHOOD_LABEL,
     REGION_LABEL,
 )
-from directory.models import Line, OrganizationKind, ZeroResultSearch, language_display_name
+from directory.models import Line, OrganizationKind, language_display_name
 from search import IndexUnavailable, ListingDocument, SearchRequest, SearchResult
 
 PER_PAGE = 20
@@ -40,10 +42,9 @@ class Suggestions:
 
 
 @dataclass(frozen=True)
-class ResultView:
-    """One result as the page shows it, from the listing's stored card."""
+class ResultCard:
+    """What a result shows of its listing card, in the reader's language."""
 
-    id: str
     url: str
     name: str
     name_locale: str
@@ -53,7 +54,19 @@ class ResultView:
     help: list[tuple[str, str]]  # pictogram, label
     places: list[str]
     languages: list[str]
+
+
+@dataclass(frozen=True)
+class ResultView:
+    """One result as the page shows it."""
+
+    id: str
+    card: Markup  # the rendered `ResultCard`
     open_now: bool | None
+    stale: bool  # not checked for nine months: marked, and ranked after fresh ones
+
+
+CARDS_KEPT = 2000  # rendered cards per process and vocabulary, about 1 KB each
 
 
 @dataclass
@@ -63,15 +76,15 @@ class Outcome:
     suggestions: Suggestions
 
 
-def run_search(
-    session: Session, params: SearchParams, words: Vocabulary, locale: str, now: datetime
-) -> Outcome:
+def run_search(params: SearchParams, words: Vocabulary, locale: str, now: datetime) -> Outcome:
     request = SearchRequest(
         text=params.text,
         filters=params.filters(words),
         offset=(params.page - 1) * PER_PAGE,
         limit=PER_PAGE,
         now=now,
+        count_neighbourhoods=neighbourhoods_to_count(params, words),
+        stale_before=now.date() - rules.STALE_AFTER,
     )
     index = sync.search_index()
     try:
@@ -83,23 +96,53 @@ def run_search(
     service_url = url_for("catalogue.service", service_id=uuid.UUID(int=0)).replace(
         str(uuid.UUID(int=0)), "{}"
     )
-    results = [_view(card, words, locale, now, service_url) for card in result.listings]
+    results = [
+        _view(card, result.version, words, locale, now, service_url) for card in result.listings
+    ]
     suggestions = Suggestions()
     if result.total == 0:
         suggestions = _suggest(params, words, result)
         if params.page == 1:
-            session.add(
-                ZeroResultSearch(
-                    text=params.text or None, filters=params.as_record(), locale=locale
-                )
-            )
-            session.commit()
+            gaps.record_zero_result(params, locale)
+    gaps.write_if_due()
     return Outcome(result, results, suggestions)
 
 
 def _view(
-    card: ListingDocument, words: Vocabulary, locale: str, now: datetime, service_url: str
+    card: ListingDocument,
+    version: str,
+    words: Vocabulary,
+    locale: str,
+    now: datetime,
+    service_url: str,
 ) -> ResultView:
+    return ResultView(
+        id=card.id,
+        card=_rendered_card(card, version, words, locale, service_url),
+        open_now=hours.is_open_at(card.periods, card.closures, now),
+        stale=rules.is_stale(card.checked_on, now.date()),
+    )
+
+
+def _rendered_card(
+    card: ListingDocument, version: str, words: Vocabulary, locale: str, service_url: str
+) -> Markup:
+    """A result's card, rendered once per index version, language and vocabulary: a listing
+    on many pages is drawn once, and a change to it (a new index version) or to the
+    reference data (a new vocabulary) draws it again."""
+    kept = words.memo("rendered cards", dict)
+    key = (version, card.id, locale, service_url)
+    rendered = kept.get(key)
+    if rendered is None:
+        macros = current_app.jinja_env.get_template("catalogue/search_parts.html").module
+        rendered = macros.result_card(_card(card, words, locale, service_url))
+        if len(kept) >= CARDS_KEPT:
+            kept.clear()  # simpler than LRU and safe with threads; refills in a few pages
+        kept[key] = rendered
+    return rendered
+
+
+def _card(card: ListingDocument, words: Vocabulary, locale: str, service_url: str) -> ResultCard:
     text = pick_text({t.locale: t for t in card.texts}, locale)
     organization = pick_text({t.locale: t for t in card.organization_texts}, locale)
     places = [
@@ -115,8 +158,7 @@ def _view(
     ]
     if card.region_wide:
         places.append(str(REGION_LABEL))
-    return ResultView(
-        id=card.id,
+    return ResultCard(
         url=service_url.format(card.id),
         name=text.text.name if text else "?",
         name_locale=text.text.locale if text else locale,
@@ -130,7 +172,6 @@ def _view(
         ],
         places=places,
         languages=[language_display_name(code, locale) for code in card.languages],
-        open_now=hours.is_open_at(card.periods, card.closures, now),
     )
 
 
@@ -165,13 +206,20 @@ def _suggest(params: SearchParams, words: Vocabulary, result: SearchResult) -> S
 
 
 @dataclass(frozen=True)
-class Option:
+class Choice:
+    """A value of the filter form as every search in one language shows it."""
+
     value: str
-    label: str
+    checkbox: Markup  # the checkbox, its closing ">" left to the page (it may be ticked)
+    label: Markup  # the opening label tag, pictogram and name; the page adds the count
+    heading: bool = False  # a life domain above its kinds of help
+
+
+@dataclass(frozen=True)
+class Option:
+    choice: Choice
     count: int
     checked: bool
-    heading: bool = False  # a life domain above its kinds of help
-    icon: str = ""
 
 
 @dataclass(frozen=True)
@@ -180,6 +228,92 @@ class FacetGroup:
     legend: str
     options: list[Option]
     open: bool
+
+
+@dataclass(frozen=True)
+class FacetChoices:
+    """Every choice of the filter form in one language, in the order shown."""
+
+    legends: dict[str, str]
+    help: list[tuple[Choice, list[Choice]]]  # life domains and their kinds of help
+    municipalities: list[Choice]
+    neighbourhoods: list[tuple[str, Choice]]  # municipality NIS code, choice
+    languages: list[Choice]
+    formality: list[Choice]
+    kinds: list[Choice]
+    lines: list[Choice]
+
+
+def facet_choices(words: Vocabulary, locale: str) -> FacetChoices:
+    """The filter form's labels and checkboxes, rendered once per language and vocabulary:
+    they depend on nothing else (the reference data and the translations), and a search
+    page shows about a hundred of them."""
+    return words.memo(("facet choices", locale), lambda: _make_choices(words, locale))
+
+
+def _make_choices(words: Vocabulary, locale: str) -> FacetChoices:
+    macros = current_app.jinja_env.get_template("catalogue/search_parts.html").module
+
+    def choice(name: str, value: str, label: str, icon: str = "", heading: bool = False):
+        return Choice(
+            value, macros.checkbox(name, value), macros.label(name, value, label, icon), heading
+        )
+
+    def help_choice(term: HelpTerm) -> Choice:
+        return choice("help", term.code, term.label(locale), term.icon, not term.parent)
+
+    terms = words.help_terms
+    return FacetChoices(
+        legends={
+            "help": str(FILTER_LABELS["help"]),
+            "municipality": str(MUNICIPALITY_LABEL),
+            "neighbourhood": str(NEIGHBOURHOOD_LABEL),
+            **{name: str(FILTER_LABELS[name]) for name in ("lang", "formality", "kind", "line")},
+        },
+        help=[
+            (help_choice(domain), [help_choice(terms[code]) for code in domain.children])
+            for domain in terms.values()
+            if not domain.parent
+        ],
+        municipalities=[
+            choice("place", nis, place.display_name(locale))
+            for nis, place in words.municipalities.items()
+        ],
+        neighbourhoods=[
+            (place.municipality or "", choice("place", number, place.display_name(locale)))
+            for number, place in words.neighbourhoods.items()
+        ],
+        languages=[
+            choice("lang", code, language_display_name(code, locale)) for code in words.languages
+        ],
+        formality=[
+            choice("formality", value, str(FORMALITY_LABELS[value]))
+            for value in ("formal", "informal")
+        ],
+        kinds=[choice("kind", kind.value, str(KIND_LABELS[kind])) for kind in OrganizationKind],
+        lines=[choice("line", line.value, str(LINE_LABELS[line])) for line in Line],
+    )
+
+
+def chosen_municipalities(params: SearchParams, words: Vocabulary) -> set[str]:
+    """The municipalities chosen, or holding a chosen neighbourhood or postcode."""
+    return set(params.filters(words).municipalities) | {
+        words.neighbourhoods[p].municipality for p in params.places if p in words.neighbourhoods
+    }
+
+
+def neighbourhoods_to_count(params: SearchParams, words: Vocabulary) -> frozenset[str]:
+    """The neighbourhoods the page offers (those of a chosen municipality, and the chosen
+    ones) and those it may suggest next door: the only counts it reads."""
+    municipalities = chosen_municipalities(params, words)
+    wanted = {
+        n for n, place in words.neighbourhoods.items() if place.municipality in municipalities
+    }
+    for place in params.places:
+        if place in words.neighbourhoods:
+            wanted.add(place)
+            wanted.update(words.neighbourhoods[place].adjacent)
+    return frozenset(wanted)
 
 
 def facet_groups(
@@ -192,105 +326,64 @@ def facet_groups(
     help nobody on a phone.
     """
     counts = result.counts
+    choices = facet_choices(words, locale)
 
-    def options(group: str, values, label, chosen) -> list[Option]:
+    def options(group: str, offered: list[Choice], chosen) -> list[Option]:
+        found = counts[group]
         return [
-            Option(value, label(value), counts[group].get(value, 0), value in chosen)
-            for value in values
-            if counts[group].get(value) or value in chosen
+            Option(choice, found.get(choice.value, 0), choice.value in chosen)
+            for choice in offered
+            if found.get(choice.value) or choice.value in chosen
         ]
 
-    help_options = []
-    for domain in words.help_terms.values():
-        if domain.parent:
-            continue
-        children = options(
-            "help", domain.children, lambda code: words.help_terms[code].label(locale), params.help
-        )
-        children = [replace(o, icon=words.help_terms[o.value].icon) for o in children]
-        heading = counts["help"].get(domain.code) or domain.code in params.help
+    help_options: list[Option] = []
+    for domain, kinds in choices.help:
+        children = options("help", kinds, params.help)
+        heading = options("help", [domain], params.help)
         if heading or children:
             help_options += [
-                Option(
-                    domain.code,
-                    domain.label(locale),
-                    counts["help"].get(domain.code, 0),
-                    domain.code in params.help,
-                    heading=True,
-                    icon=domain.icon,
-                ),
+                heading[0] if heading else Option(domain, 0, False),
                 *children,
             ]
     chosen = set(params.places)
-    municipalities_chosen = set(params.filters(words).municipalities) | {
-        words.neighbourhoods[p].municipality for p in chosen if p in words.neighbourhoods
-    }
+    municipalities = chosen_municipalities(params, words)
     neighbourhoods = options(
         "neighbourhood",
-        [
-            n
-            for n, place in words.neighbourhoods.items()
-            if place.municipality in municipalities_chosen or n in chosen
-        ],
-        lambda n: words.neighbourhoods[n].display_name(locale),
+        [c for nis, c in choices.neighbourhoods if nis in municipalities or c.value in chosen],
         chosen,
     )
+    legends = choices.legends
     groups = [
-        FacetGroup("help", str(FILTER_LABELS["help"]), help_options, bool(params.help)),
+        FacetGroup("help", legends["help"], help_options, bool(params.help)),
         FacetGroup(
             "place",
-            str(MUNICIPALITY_LABEL),
-            options(
-                "municipality",
-                words.municipalities,
-                lambda m: words.municipalities[m].display_name(locale),
-                chosen,
-            ),
+            legends["municipality"],
+            options("municipality", choices.municipalities, chosen),
             bool(params.places),
         ),
-        FacetGroup("place", str(NEIGHBOURHOOD_LABEL), neighbourhoods, bool(params.places)),
+        FacetGroup("place", legends["neighbourhood"], neighbourhoods, bool(params.places)),
         FacetGroup(
             "lang",
-            str(FILTER_LABELS["lang"]),
-            options(
-                "lang",
-                words.languages,
-                lambda code: language_display_name(code, locale),
-                params.languages,
-            ),
+            legends["lang"],
+            options("lang", choices.languages, params.languages),
             bool(params.languages),
         ),
         FacetGroup(
             "formality",
-            str(FILTER_LABELS["formality"]),
-            options(
-                "formality",
-                ("formal", "informal"),
-                lambda v: str(FORMALITY_LABELS[v]),
-                params.formality,
-            ),
+            legends["formality"],
+            options("formality", choices.formality, params.formality),
             bool(params.formality),
         ),
         FacetGroup(
             "kind",
-            str(FILTER_LABELS["kind"]),
-            options(
-                "kind",
-                [k.value for k in OrganizationKind],
-                lambda v: str(KIND_LABELS[OrganizationKind(v)]),
-                params.kinds,
-            ),
+            legends["kind"],
+            options("kind", choices.kinds, params.kinds),
             bool(params.kinds),
         ),
         FacetGroup(
             "line",
-            str(FILTER_LABELS["line"]),
-            options(
-                "line",
-                [line.value for line in Line],
-                lambda v: str(LINE_LABELS[Line(v)]),
-                params.lines,
-            ),
+            legends["line"],
+            options("line", choices.lines, params.lines),
             bool(params.lines),
         ),
     ]

@@ -26,6 +26,7 @@ from directory.models import (
     Organization,
     OrganizationText,
     Postcode,
+    Provenance,
     Schedule,
     Service,
     ServiceArea,
@@ -130,6 +131,8 @@ def documents_for(
                 Service.id,
                 Service.status,
                 Service.is_free,
+                Service.assured_date,
+                Service.provenance,
                 Service.organization_id,
                 Organization.kind,
                 Organization.line,
@@ -261,6 +264,10 @@ def documents_for(
                     if s.opens_at and s.closes_at
                 ),
                 closures=tuple(Closed(c.starts_on, c.ends_on) for c in closures[service_id]),
+                # As `ListingRecord.is_verified`: a synthetic listing was never checked.
+                checked_on=service.assured_date
+                if service.provenance is not Provenance.SYNTHETIC
+                else None,
             )
         )
     return documents, removed
