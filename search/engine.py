@@ -122,8 +122,17 @@ class SearchIndex:
         return store.read_marker(generation) if generation else None
 
     def doc_count(self) -> int:
-        """Listings in the current index; raises IndexUnavailable if it cannot be read."""
-        return self._open(store.current_generation(self.root)).doc_count()
+        """Listings in the current index; raises IndexUnavailable if it cannot be read or was
+        built with other fields (by an older version: searches would miss what it lacks)."""
+        generation = store.current_generation(self.root)
+        ix = self._open(generation)
+        try:
+            built_with = set(whoosh_index.open_dir(str(generation)).schema.names())
+        except Exception as error:  # as in `_open`
+            raise IndexUnavailable(f"search index {generation} cannot be read: {error}") from error
+        if built_with != set(self.schema.names()):
+            raise IndexUnavailable(f"search index {generation} was built with other fields")
+        return ix.doc_count()
 
     def indexed_ids(self) -> set[str]:
         """Every listing id in the current index (for checks, not for searching)."""

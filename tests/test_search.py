@@ -20,6 +20,7 @@ from directory.extensions import db
 from directory.indexing import sync
 from directory.models import Role, ZeroResultSearch
 from search import Filters, SearchRequest
+from search.analysis import build_schema
 from tests import factories, search_catalogue
 from tests.conftest import seeded_app
 from tests.factories import make_account, sign_in
@@ -321,6 +322,21 @@ def test_a_corrupt_index_is_rebuilt_not_a_crash(own_small, tmp_path):
             path.write_bytes(b"garbage")
     with own_small.app_context():
         assert sync.ensure_ready(own_small) == "rebuilt"
+    assert "Samen naar de markt" in page_text(own_small.test_client().get("/en/search?q=markt"))
+
+
+def test_an_index_built_with_other_fields_is_rebuilt(own_small):
+    """An index from before a field was added (the check date, say) is rebuilt at start,
+    not used half-blind."""
+    index = own_small.extensions["search"]
+    current = index.schema
+    index.schema = build_schema()
+    index.schema.remove("checked_on")
+    sync.rebuild(own_small, index)
+    index.schema = current
+    with own_small.app_context():
+        assert sync.ensure_ready(own_small) == "rebuilt"
+        assert sync.ensure_ready(own_small) == "ready"
     assert "Samen naar de markt" in page_text(own_small.test_client().get("/en/search?q=markt"))
 
 
