@@ -71,8 +71,10 @@ class ScratchDatabases:
         if not self.schemas:
             return
         admin = create_engine(os.environ["TEST_DATABASE_URL"])
-        with admin.begin() as connection:
-            for name in self.schemas:
+        # One transaction per schema: dropping them all at once takes a lock per table of
+        # every schema and runs out of PostgreSQL's lock table.
+        for name in self.schemas:
+            with admin.begin() as connection:
                 connection.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
         admin.dispose()
 
