@@ -23,7 +23,7 @@ from directory.models import (
     ReferralStatus,
     Role,
 )
-from directory.referrals import access, lifecycle
+from directory.referrals import access, handover, lifecycle
 from directory.referrals.states import TransitionError
 from tests import factories
 from tests.factories import csrf_token, make_account, sign_in
@@ -598,3 +598,15 @@ def test_a_tampered_submission_key_is_refused_without_a_500(client, session, wor
     assert "error-summary" in response.text
     assert "Someone else" in response.text  # what was typed is still there
     assert [r.client_name for r in referrals_in(session)] == ["Mohammed B."]
+
+
+def test_a_submission_that_saves_nothing_shows_the_form_again(client, session, world, monkeypatch):
+    """The rare case where the key collided with something other than this form's earlier
+    copy: nothing is saved, the worker is told and keeps what they typed."""
+    monkeypatch.setattr(handover, "create", lambda *args, **kwargs: [])
+    sign_in(client, world.worker_a.email, PASSWORD)
+    response, _ = send_referral(client, world.service_r.id)
+    assert response.status_code == 409
+    assert "could not be saved" in response.text
+    assert "weekday mornings" in response.text
+    assert referrals_in(session) == []
