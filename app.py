@@ -11,7 +11,17 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from directory import cli, config, errors, health, i18n, mail, ratelimit, templating
+from directory import (
+    cli,
+    config,
+    errors,
+    health,
+    i18n,
+    mail,
+    ratelimit,
+    templating,
+    translated_templates,
+)
 from directory.accounts import blueprint as accounts
 from directory.accounts import sessions
 from directory.catalogue import blueprint as catalogue
@@ -30,6 +40,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(config.PROJECT_ROOT / "templates"),
         static_folder=str(config.PROJECT_ROOT / "static"),
     )
+    # Before anything asks for app.jinja_env: each language gets its own compiled templates.
+    app.jinja_environment = translated_templates.LocaleEnvironment
     app.config.from_mapping(config.from_environment())
     if test_config:
         app.config.from_mapping(test_config)
@@ -40,6 +52,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
+    translated_templates.init_app(app)
     search_sync.init_app(app)
     gaps.init_app(app)
     mail.init_app(app)

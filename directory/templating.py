@@ -7,12 +7,12 @@ import re
 from datetime import date
 
 from babel.dates import format_date, format_skeleton, format_time
-from flask import Flask, g, request, url_for
+from flask import Flask, request, url_for
 from flask_babel import get_locale
 
 from directory import clock
 from directory.hours import Period
-from directory.i18n import current_language, pick_text, ui_languages
+from directory.i18n import UILanguage, current_language, pick_text, ui_languages
 from directory.labels import (
     FILTER_LABELS,
     FORMALITY_LABELS,
@@ -87,24 +87,29 @@ def format_period_in(period: Period, locale: str) -> str:
     return f"{opens}\u2009\u2013\u2009{closes}"
 
 
-def language_switch_url(code: str) -> str:
-    """The current page, with its filters, in another language."""
-    if request.endpoint and request.url_rule and "lang_code" in request.url_rule.arguments:
-        # Every language's URL is this page's URL with another first segment: build it once
-        # per request, not once per language.
-        here = g.get("language_switch_base")
-        if here is None:
-            arguments = dict(request.view_args or {})
-            arguments["lang_code"] = current_language()
-            here = url_for(request.endpoint, **arguments, **request.args.to_dict(flat=False))
-            g.language_switch_base = here
-        prefix = f"{request.script_root}/{current_language()}/"
-        if here.startswith(prefix):
-            return f"{request.script_root}/{code}/{here[len(prefix) :]}"
-        arguments = dict(request.view_args or {})
-        arguments["lang_code"] = code
-        return url_for(request.endpoint, **arguments, **request.args.to_dict(flat=False))
-    return url_for("catalogue.home", lang_code=code)
+def language_links() -> list[tuple[UILanguage, str]]:
+    """Every interface language with the URL of this page (its filters kept) in it."""
+    if not (request.endpoint and request.url_rule and "lang_code" in request.url_rule.arguments):
+        return [
+            (language, url_for("catalogue.home", lang_code=language.code))
+            for language in ui_languages()
+        ]
+    arguments = dict(request.view_args or {})
+    query = request.args.to_dict(flat=False)
+    lang = current_language()
+    here = url_for(request.endpoint, **arguments, lang_code=lang, **query)
+    # Every language's URL is this page's URL with another first segment: built once, not
+    # once per language.
+    prefix = f"{request.script_root}/{lang}/"
+    if not here.startswith(prefix):
+        return [
+            (language, url_for(request.endpoint, **arguments, lang_code=language.code, **query))
+            for language in ui_languages()
+        ]
+    rest = here[len(prefix) :]
+    return [
+        (language, f"{request.script_root}/{language.code}/{rest}") for language in ui_languages()
+    ]
 
 
 def init_app(app: Flask) -> None:
@@ -112,7 +117,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         ui_languages=ui_languages,
         current_language=current_language,
-        language_switch_url=language_switch_url,
+        language_links=language_links,
         text_of=text_of,
         place_name=place_name,
         language_name=lambda code: language_display_name(code, current_language()),

@@ -250,3 +250,40 @@ def test_user_text_is_escaped(client, session):
     body = client.get(f"/nl/organizations/{organization.id}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;" in body
+
+
+def test_one_process_serves_each_language_its_own_words(client):
+    # Templates are compiled once per language with their sentences translated: a copy
+    # compiled for one language must never serve another.
+    for lang, heading in [("nl", "Wie helpt?"), ("fr", "Qui aide ?"), ("nl", "Wie helpt?")]:
+        assert heading in page_text(client.get(f"/{lang}/"))
+    assert "Recherche" in page_text(client.get("/fr/search?q=soupe"))
+    assert "Zoeken" in page_text(client.get("/nl/search?q=soupe"))
+
+
+def test_words_put_into_a_translated_sentence_are_escaped(client):
+    body = client.get("/fr/search?q=<i>soupe</i>").get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", body, flags=re.S).group(1)
+    assert "&lt;i&gt;soupe&lt;/i&gt;" in title
+    assert "<i>" not in body
+
+
+def test_a_template_translated_when_compiled_prints_what_gettext_gives(app):
+    from flask_babel import gettext, ngettext
+
+    source = (
+        '{{ _("Search") }}|{{ _("Page %(number)d of %(count)d", number=2, count=5) }}'
+        '|{{ _(word) }}|{{ ngettext("%(num)d result", "%(num)d results", 3) }}'
+    )
+    for lang in ("fr", "ar", "nl"):
+        with app.test_request_context(f"/{lang}/"):
+            app.preprocess_request()
+            expected = "|".join(
+                [
+                    gettext("Search"),
+                    gettext("Page %(number)d of %(count)d", number=2, count=5),
+                    gettext("Remove"),
+                    ngettext("%(num)d result", "%(num)d results", 3),
+                ]
+            )
+            assert app.jinja_env.from_string(source).render(word="Remove") == expected

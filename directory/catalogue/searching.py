@@ -205,28 +205,28 @@ def _suggest(params: SearchParams, words: Vocabulary, result: SearchResult) -> S
     return suggestions
 
 
+COUNT_MARK = "\ue000"  # a private-use character: no label holds it
+
+
 @dataclass(frozen=True)
 class Choice:
-    """A value of the filter form as every search in one language shows it."""
+    """A value of the filter form as every search in one language shows it: its rendered row
+    cut in two around the count, once as offered and once as ticked."""
 
     value: str
-    checkbox: Markup  # the checkbox, its closing ">" left to the page (it may be ticked)
-    label: Markup  # the opening label tag, pictogram and name; the page adds the count
-    heading: bool = False  # a life domain above its kinds of help
+    row: tuple[str, str]
+    ticked_row: tuple[str, str]
 
-
-@dataclass(frozen=True)
-class Option:
-    choice: Choice
-    count: int
-    checked: bool
+    def html(self, count: int, ticked: bool) -> str:
+        before, after = self.ticked_row if ticked else self.row
+        return f"{before}{count}{after}"
 
 
 @dataclass(frozen=True)
 class FacetGroup:
     name: str  # the query-string parameter
     legend: str
-    options: list[Option]
+    rows: Markup  # the group's choices with their counts
     open: bool
 
 
@@ -255,9 +255,12 @@ def _make_choices(words: Vocabulary, locale: str) -> FacetChoices:
     macros = current_app.jinja_env.get_template("catalogue/search_parts.html").module
 
     def choice(name: str, value: str, label: str, icon: str = "", heading: bool = False):
-        return Choice(
-            value, macros.checkbox(name, value), macros.label(name, value, label, icon), heading
-        )
+        def row(ticked: bool) -> tuple[str, str]:
+            rendered = macros.facet_row(name, value, label, icon, heading, ticked, COUNT_MARK)
+            before, _mark, after = str(rendered).rpartition(COUNT_MARK)
+            return before, after
+
+        return Choice(value, row(False), row(True))
 
     def help_choice(term: HelpTerm) -> Choice:
         return choice("help", term.code, term.label(locale), term.icon, not term.parent)
@@ -328,23 +331,20 @@ def facet_groups(
     counts = result.counts
     choices = facet_choices(words, locale)
 
-    def options(group: str, offered: list[Choice], chosen) -> list[Option]:
+    def options(group: str, offered: list[Choice], chosen) -> list[str]:
         found = counts[group]
         return [
-            Option(choice, found.get(choice.value, 0), choice.value in chosen)
+            choice.html(found.get(choice.value, 0), choice.value in chosen)
             for choice in offered
             if found.get(choice.value) or choice.value in chosen
         ]
 
-    help_options: list[Option] = []
+    help_rows: list[str] = []
     for domain, kinds in choices.help:
         children = options("help", kinds, params.help)
         heading = options("help", [domain], params.help)
         if heading or children:
-            help_options += [
-                heading[0] if heading else Option(domain, 0, False),
-                *children,
-            ]
+            help_rows += [heading[0] if heading else domain.html(0, False), *children]
     chosen = set(params.places)
     municipalities = chosen_municipalities(params, words)
     neighbourhoods = options(
@@ -354,37 +354,32 @@ def facet_groups(
     )
     legends = choices.legends
     groups = [
-        FacetGroup("help", legends["help"], help_options, bool(params.help)),
-        FacetGroup(
+        ("help", legends["help"], help_rows, params.help),
+        (
             "place",
             legends["municipality"],
             options("municipality", choices.municipalities, chosen),
-            bool(params.places),
+            params.places,
         ),
-        FacetGroup("place", legends["neighbourhood"], neighbourhoods, bool(params.places)),
-        FacetGroup(
+        ("place", legends["neighbourhood"], neighbourhoods, params.places),
+        (
             "lang",
             legends["lang"],
             options("lang", choices.languages, params.languages),
-            bool(params.languages),
+            params.languages,
         ),
-        FacetGroup(
+        (
             "formality",
             legends["formality"],
             options("formality", choices.formality, params.formality),
-            bool(params.formality),
+            params.formality,
         ),
-        FacetGroup(
-            "kind",
-            legends["kind"],
-            options("kind", choices.kinds, params.kinds),
-            bool(params.kinds),
-        ),
-        FacetGroup(
-            "line",
-            legends["line"],
-            options("line", choices.lines, params.lines),
-            bool(params.lines),
-        ),
+        ("kind", legends["kind"], options("kind", choices.kinds, params.kinds), params.kinds),
+        ("line", legends["line"], options("line", choices.lines, params.lines), params.lines),
     ]
-    return [group for group in groups if group.options]
+    # The rows were rendered (and escaped) by the template; only counts, numbers, went in.
+    return [
+        FacetGroup(name, legend, Markup("\n".join(rows)), bool(chosen_values))  # noqa: S704
+        for name, legend, rows, chosen_values in groups
+        if rows
+    ]

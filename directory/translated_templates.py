@@ -1,0 +1,138 @@
+"""Templates translated once, when they are compiled, instead of at every request.
+
+A page translates dozens of fixed sentences (`{{ _("Search") }}`); looking each up again for
+every request cost more than searching the index. The sentence is the same for every request
+in a language, so each language gets its own compiled copy of every template (a Jinja overlay
+environment: same loader, globals and filters, its own cache). When that copy is compiled,
+`_("a literal")` becomes the translated text, and `_("… %(name)s …", name=value)` keeps only
+the formatting of `value` for the request. Everything else (`ngettext`, a `_()` of a variable)
+is still translated at render time, as before.
+
+The result is exactly what Jinja's newstyle gettext would print: the translation, marked safe
+where the template autoescapes, `%`-formatted with its (escaped) variables.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, has_app_context
+from flask.templating import Environment as FlaskEnvironment
+from flask_babel import force_locale, get_locale, get_translations
+from jinja2 import nodes, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+GETTEXT_NAMES = frozenset({"_", "gettext"})
+FORMAT = "_format_translated"
+
+
+@pass_context
+def _format_translated(context: Context, text: str, /, **variables: Any) -> str:
+    """What newstyle gettext does after its look-up (jinja2.ext._make_new_gettext)."""
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 (a translation, as trusted as the template)
+    return text % variables
+
+
+class LocaleEnvironment(FlaskEnvironment):
+    """The application's environment: hands each request the templates of its language."""
+
+    locale: str | None = None  # set on the per-language copies only
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._per_locale: dict[str, LocaleEnvironment] = {}
+
+    def for_locale(self, code: str) -> LocaleEnvironment:
+        environment = self._per_locale.get(code)
+        if environment is None:
+            environment = self.overlay()
+            environment.locale = code
+            environment._per_locale = {}
+            self._per_locale[code] = environment
+        return environment
+
+    def _current(self) -> FlaskEnvironment:
+        if self.locale is not None or not has_app_context():
+            return self
+        try:
+            locale = get_locale()
+        except RuntimeError:  # no request to choose a language from: translate at render time
+            return self
+        return self if locale is None else self.for_locale(str(locale))
+
+    def get_template(self, name, parent=None, globals=None):  # noqa: A002 (Jinja's name)
+        if self.locale is None:
+            return self._current()._get_template(name, parent, globals)
+        return self._get_template(name, parent, globals)
+
+    def _get_template(self, name, parent, globals):  # noqa: A002
+        return super().get_template(name, parent, globals)
+
+    def select_template(self, names, parent=None, globals=None):  # noqa: A002
+        current = self._current()
+        if current is self:
+            return super().select_template(names, parent, globals)
+        return current.select_template(names, parent, globals)
+
+    def from_string(self, source, globals=None, template_class=None):  # noqa: A002
+        current = self._current()
+        if current is self:
+            return super().from_string(source, globals, template_class)
+        return current.from_string(source, globals, template_class)
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        tree = super()._parse(source, name, filename)
+        if self.locale is not None:
+            with force_locale(self.locale):
+                translations = get_translations()
+            _translate_calls(tree, translations.ugettext)
+        return tree
+
+
+def _translate_calls(node: nodes.Node, translate) -> None:
+    for field in node.fields:
+        value = getattr(node, field, None)
+        if isinstance(value, nodes.Node):
+            setattr(node, field, _translated(value, translate))
+            _translate_calls(getattr(node, field), translate)
+        elif isinstance(value, list):
+            for position, item in enumerate(value):
+                if isinstance(item, nodes.Node):
+                    value[position] = _translated(item, translate)
+                    _translate_calls(value[position], translate)
+
+
+def _translated(node: nodes.Node, translate) -> nodes.Node:
+    """`_("literal", **variables)` translated; any other node as it was."""
+    if not (
+        isinstance(node, nodes.Call)
+        and isinstance(node.node, nodes.Name)
+        and node.node.name in GETTEXT_NAMES
+        and len(node.args) == 1
+        and isinstance(node.args[0], nodes.Const)
+        and isinstance(node.args[0].value, str)
+        and node.dyn_args is None
+        and node.dyn_kwargs is None
+    ):
+        return node
+    text = translate(node.args[0].value)
+    if not node.kwargs:
+        try:
+            text = text % {}  # newstyle gettext always formats: "%%" prints "%"
+        except (TypeError, ValueError, KeyError):
+            return node  # a broken translation fails at render time, as it did before
+        return nodes.MarkSafeIfAutoescape(nodes.Const(text, lineno=node.lineno), lineno=node.lineno)
+    return nodes.Call(
+        nodes.Name(FORMAT, "load", lineno=node.lineno),
+        [nodes.Const(text, lineno=node.lineno)],
+        node.kwargs,
+        None,
+        None,
+        lineno=node.lineno,
+    )
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals[FORMAT] = _format_translated
