@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from directory.models import Closure, Schedule
 
@@ -21,8 +22,10 @@ class InvalidByDay(ValueError):
     pass
 
 
-def parse_byday(byday: str) -> list[tuple[int | None, int]]:
-    """ "MO,WE" -> [(None, 0), (None, 2)]; "1MO,-1FR" -> [(1, 0), (-1, 4)]."""
+@lru_cache(maxsize=512)
+def parse_byday(byday: str) -> tuple[tuple[int | None, int], ...]:
+    """ "MO,WE" -> ((None, 0), (None, 2)); "1MO,-1FR" -> ((1, 0), (-1, 4)). A catalogue
+    holds few distinct values and a search page asks about every result: each is read once."""
     items = []
     for raw in byday.upper().replace(" ", "").split(","):
         match = _BYDAY_ITEM.match(raw)
@@ -30,7 +33,7 @@ def parse_byday(byday: str) -> list[tuple[int | None, int]]:
             raise InvalidByDay(raw)
         ordinal = int(match.group(1)) if match.group(1) else None
         items.append((ordinal, WEEKDAY_CODES.index(match.group(2))))
-    return items
+    return tuple(items)
 
 
 def _nth_weekday_of_month(day: date) -> tuple[int, int]:

@@ -54,8 +54,10 @@ def build_schema() -> Schema:
         "free": ID(),
         "region": ID(),
         "checked_on": ID(),  # ISO date of the last confirmation, absent when none
-        # Opening hours, read when a search asks "open now" or "open on".
-        "hours": STORED(),
+        # Opening hours (`Period.token`, `Closed.token`), read when a search asks "open now"
+        # or "open on", or counts those open now.
+        "period": KEYWORD(commas=True),
+        "closed": KEYWORD(commas=True),
         # The whole document, for showing results.
         "card": STORED(),
     }

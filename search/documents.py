@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time
 
 
@@ -30,17 +30,59 @@ class Period:
     valid_to: date | None = None
     until: date | None = None
 
+    def token(self) -> str:
+        """The period as one index term ("WEEKLY~MO+TU~09:00:00~17:00:00~~~"): the index
+        then knows which listings share it without reading every stored listing."""
+        return "~".join(
+            [
+                self.freq,
+                self.byday.replace(",", "+"),
+                self.opens_at.isoformat(),
+                self.closes_at.isoformat(),
+                *(_iso(day) for day in (self.valid_from, self.valid_to, self.until)),
+            ]
+        )
+
+    @classmethod
+    def from_token(cls, token: str) -> Period:
+        freq, byday, opens_at, closes_at, valid_from, valid_to, until = token.split("~")
+        return cls(
+            freq,
+            byday.replace("+", ","),
+            time.fromisoformat(opens_at),
+            time.fromisoformat(closes_at),
+            _day(valid_from),
+            _day(valid_to),
+            _day(until),
+        )
+
 
 @dataclass(frozen=True)
 class Closed:
     starts_on: date
     ends_on: date
 
+    def token(self) -> str:
+        return f"{self.starts_on.isoformat()}~{self.ends_on.isoformat()}"
+
+    @classmethod
+    def from_token(cls, token: str) -> Closed:
+        starts_on, ends_on = token.split("~")
+        return cls(date.fromisoformat(starts_on), date.fromisoformat(ends_on))
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _day(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
+
 
 @dataclass(frozen=True)
 class ListingDocument:
-    """One service as the index sees it. Stored whole in the index, it is also what a page
-    of results shows, so showing results needs no database query."""
+    """One service as the index sees it. Stored in the index (`as_shown`), it is also what a
+    page of results shows, so showing results needs no database query."""
 
     id: str
     texts: tuple[Text, ...]  # the service's texts, every language it has
@@ -64,3 +106,14 @@ class ListingDocument:
     # that is too long ago is asked at search time, so a listing goes stale without a
     # change to its document.
     checked_on: date | None = None
+
+    def as_shown(self) -> ListingDocument:
+        """The document without what only the index needs (descriptions, the words of
+        every language for its kinds of help and places): what a page of results reads
+        back, about half the size to store and to load."""
+        return replace(
+            self,
+            texts=tuple(replace(text, description="") for text in self.texts),
+            help_words=(),
+            place_words=(),
+        )

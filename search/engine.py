@@ -219,8 +219,9 @@ class SearchIndex:
             "line": document.line,
             "free": {True: "yes", False: "no", None: "unknown"}[document.free],
             "region": "yes" if document.region_wide else "no",
-            "hours": (document.periods, document.closures),
-            "card": document,
+            "period": ",".join(period.token() for period in document.periods),
+            "closed": ",".join(closure.token() for closure in document.closures),
+            "card": document.as_shown(),
         }
         if document.checked_on is not None:
             fields["checked_on"] = document.checked_on.isoformat()
@@ -532,15 +533,15 @@ class _Hours:
     def __init__(self, snapshot: _Snapshot, occurs_on: OccursOn) -> None:
         self.occurs_on = occurs_on
         reader = snapshot.searcher.reader()
-        by_period: dict[Period, list[int]] = {}
-        closures: list[tuple[Closed, int]] = []
-        for docnum in bitsets.to_docnums(snapshot.live):
-            periods, closed = reader.stored_fields(docnum)["hours"]
-            for period in periods:
-                by_period.setdefault(period, []).append(docnum)
-            closures.extend((c, docnum) for c in closed)
-        self.periods = {p: bitsets.from_docnums(d, snapshot.size) for p, d in by_period.items()}
-        self.closures = closures
+        self.periods = {
+            Period.from_token(term.decode()): snapshot._postings_mask(reader, "period", term)
+            for term in reader.lexicon("period")
+        }
+        self.closures = [
+            (Closed.from_token(term.decode()), list(reader.postings("closed", term).all_ids()))
+            for term in reader.lexicon("closed")
+        ]
+        self.size = snapshot.size
         self.cache: OrderedDict[tuple, int] = OrderedDict()
 
     def open_at(self, day: date, moment: time | None) -> int:
@@ -554,9 +555,11 @@ class _Hours:
                 continue
             if self.occurs_on(period, day):
                 mask |= docs
-        for closure, docnum in self.closures:
-            if closure.starts_on <= day <= closure.ends_on:
-                mask &= ~(1 << docnum)
+        closed = [
+            docs for closure, docs in self.closures if closure.starts_on <= day <= closure.ends_on
+        ]
+        if closed:
+            mask &= ~bitsets.from_docnums((d for docs in closed for d in docs), self.size)
         self.cache[key] = mask
         if len(self.cache) > 1024:
             self.cache.popitem(last=False)

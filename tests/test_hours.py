@@ -56,6 +56,6 @@ def test_no_schedule_means_unknown_not_closed():
 
 
 def test_malformed_byday_is_refused():
-    assert parse_byday("1MO,-1FR") == [(1, 0), (-1, 4)]
+    assert parse_byday("1MO,-1FR") == ((1, 0), (-1, 4))
     with pytest.raises(InvalidByDay):
         parse_byday("MONDAY")

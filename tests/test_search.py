@@ -7,7 +7,8 @@ import re
 import shutil
 import sqlite3
 import time
-from datetime import date, datetime
+import uuid
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,7 +19,7 @@ from directory import schema
 from directory.catalogue import gaps
 from directory.extensions import db
 from directory.indexing import sync
-from directory.models import Role, ZeroResultSearch
+from directory.models import Closure, Role, ZeroResultSearch
 from search import Filters, SearchRequest
 from search.analysis import build_schema
 from tests import factories, search_catalogue
@@ -160,6 +161,23 @@ def test_open_now_and_open_on_a_day(small):
     assert find(small, open_on=date(2026, 12, 12))[0] == []
     _, result = find(small, open_now=True)
     assert result.counts["open"]["now"] == 1
+
+
+def test_a_closure_shuts_a_listing_on_its_days_only(own_small):
+    with own_small.app_context(), db.transaction() as session:
+        session.add(
+            Closure(
+                service_id=uuid.UUID(own_small.ids["A"]),
+                starts_on=MONDAY_10H.date(),
+                ends_on=MONDAY_10H.date(),
+                reason="Holiday",
+            )
+        )
+    assert find(own_small, open_now=True)[0] == []
+    _, result = find(own_small, open_now=True)
+    assert result.counts["open"]["now"] == 0
+    assert find(own_small, open_now=True, now=MONDAY_10H + timedelta(days=1))[0] == ["A"]
+    assert find(own_small, open_on=MONDAY_10H.date())[0] == []
 
 
 def test_ranking_puts_the_kind_of_help_in_the_chosen_neighbourhood_first(small):

@@ -8,10 +8,11 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 
 from directory import clock, hours
+from directory.accounts.sessions import current_account
 from directory.catalogue import handout, queries, search_params, searching
 from directory.extensions import db
 from directory.i18n import SUPPORTED_LOCALES, current_language
-from directory.models import OrganizationKind
+from directory.models import OrganizationKind, Role
 from directory.pagination import Page, page_number
 from directory.reach import ways_to_reach
 from search import IndexUnavailable, LockTimeout
@@ -41,7 +42,9 @@ def search():
     params = search_params.read_params(request.args, words)
     now = clock.now()
     try:
-        outcome = searching.run_search(params, words, current_language(), now)
+        me = current_account()
+        refers = me is not None and me.role == Role.INFO_POINT_WORKER
+        outcome = searching.run_search(params, words, current_language(), now, refers)
     except (IndexUnavailable, LockTimeout):
         return render_template("catalogue/search_unavailable.html"), 503
     return render_template(
@@ -53,6 +56,7 @@ def search():
         now=now,
         facets=searching.facet_groups(params, words, outcome.result, current_language()),
         search_url=search_url,
+        filter_labels=searching.filter_labels(words, current_language()),
     )
 
 

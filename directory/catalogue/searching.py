@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlencode
 
 from flask import current_app, url_for
 from markupsafe import Markup
@@ -61,12 +62,10 @@ class ResultView:
     """One result as the page shows it."""
 
     id: str
-    card: Markup  # the rendered `ResultCard`
-    open_now: bool | None
-    stale: bool  # not checked for nine months: marked, and ranked after fresh ones
+    html: Markup  # the rendered result: card, open now, stale note, referral link
 
 
-CARDS_KEPT = 2000  # rendered cards per process and vocabulary, about 1 KB each
+ITEMS_KEPT = 4000  # rendered results per process and vocabulary, about 1 KB each
 
 
 @dataclass
@@ -74,9 +73,13 @@ class Outcome:
     result: SearchResult
     results: list[ResultView]
     suggestions: Suggestions
+    handout_url: str = ""  # the page's results on paper
 
 
-def run_search(params: SearchParams, words: Vocabulary, locale: str, now: datetime) -> Outcome:
+def run_search(
+    params: SearchParams, words: Vocabulary, locale: str, now: datetime, refers: bool = False
+) -> Outcome:
+    """`refers`: the reader is an info-point worker, who gets a referral link per result."""
     request = SearchRequest(
         text=params.text,
         filters=params.filters(words),
@@ -97,7 +100,8 @@ def run_search(params: SearchParams, words: Vocabulary, locale: str, now: dateti
         str(uuid.UUID(int=0)), "{}"
     )
     results = [
-        _view(card, result.version, words, locale, now, service_url) for card in result.listings
+        _view(card, result.version, words, locale, now, service_url, refers)
+        for card in result.listings
     ]
     suggestions = Suggestions()
     if result.total == 0:
@@ -105,7 +109,11 @@ def run_search(params: SearchParams, words: Vocabulary, locale: str, now: dateti
         if params.page == 1:
             gaps.record_zero_result(params, locale)
     gaps.write_if_due()
-    return Outcome(result, results, suggestions)
+    handout_url = ""
+    if results:
+        ids = urlencode({"service": [view.id for view in results]}, doseq=True)
+        handout_url = f"{url_for('catalogue.handout_page')}?{ids}"
+    return Outcome(result, results, suggestions, handout_url)
 
 
 def _view(
@@ -115,31 +123,26 @@ def _view(
     locale: str,
     now: datetime,
     service_url: str,
+    refers: bool,
 ) -> ResultView:
-    return ResultView(
-        id=card.id,
-        card=_rendered_card(card, version, words, locale, service_url),
-        open_now=hours.is_open_at(card.periods, card.closures, now),
-        stale=rules.is_stale(card.checked_on, now.date()),
-    )
-
-
-def _rendered_card(
-    card: ListingDocument, version: str, words: Vocabulary, locale: str, service_url: str
-) -> Markup:
-    """A result's card, rendered once per index version, language and vocabulary: a listing
-    on many pages is drawn once, and a change to it (a new index version) or to the
-    reference data (a new vocabulary) draws it again."""
-    kept = words.memo("rendered cards", dict)
-    key = (version, card.id, locale, service_url)
+    """A result, rendered once per index version, language, vocabulary and state (open now,
+    stale, referral link): a listing on many pages is drawn once, and a change to it (a new
+    index version) or to the reference data (a new vocabulary) draws it again."""
+    open_now = hours.is_open_at(card.periods, card.closures, now)
+    stale = rules.is_stale(card.checked_on, now.date())
+    kept = words.memo("rendered results", dict)
+    key = (version, card.id, locale, service_url, open_now, stale, refers)
     rendered = kept.get(key)
     if rendered is None:
         macros = current_app.jinja_env.get_template("catalogue/search_parts.html").module
-        rendered = macros.result_card(_card(card, words, locale, service_url))
-        if len(kept) >= CARDS_KEPT:
+        refer_url = url_for("referrals.new", service=card.id) if refers else ""
+        rendered = macros.result_item(
+            _card(card, words, locale, service_url), open_now, stale, refer_url
+        )
+        if len(kept) >= ITEMS_KEPT:
             kept.clear()  # simpler than LRU and safe with threads; refills in a few pages
         kept[key] = rendered
-    return rendered
+    return ResultView(card.id, rendered)
 
 
 def _card(card: ListingDocument, words: Vocabulary, locale: str, service_url: str) -> ResultCard:
@@ -295,6 +298,14 @@ def _make_choices(words: Vocabulary, locale: str) -> FacetChoices:
         ],
         kinds=[choice("kind", kind.value, str(KIND_LABELS[kind])) for kind in OrganizationKind],
         lines=[choice("line", line.value, str(LINE_LABELS[line])) for line in Line],
+    )
+
+
+def filter_labels(words: Vocabulary, locale: str) -> dict[str, str]:
+    """The filter groups' names in one language (the page prints them several times)."""
+    return words.memo(
+        ("filter labels", locale),
+        lambda: {name: str(label) for name, label in FILTER_LABELS.items()},
     )
 
 
