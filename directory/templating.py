@@ -7,12 +7,13 @@ import re
 from datetime import date
 
 from babel.dates import format_date, format_skeleton, format_time
-from flask import Flask, has_request_context, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_babel import get_locale
+from markupsafe import escape
 
 from directory import clock
 from directory.hours import Period
-from directory.i18n import UILanguage, current_language, pick_text, ui_languages
+from directory.i18n import current_language, pick_text, ui_languages
 from directory.labels import (
     FILTER_LABELS,
     FORMALITY_LABELS,
@@ -48,6 +49,24 @@ def neutralise_bidi(value):
         # markup.
         return value.__class__(str.translate(value, BIDI_CONTROLS))
     return value
+
+
+class Rendered:
+    """HTML that one of our templates rendered, kept to be printed again as it is: every
+    value in it was escaped and passed `neutralise_bidi` when it was rendered, so it is not
+    scanned again (on a search page that is tens of kilobytes, every request). Not a string,
+    so nothing can be added to it unchecked."""
+
+    __slots__ = ("html",)
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+
+    def __html__(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
 
 
 def _locale() -> str:
@@ -87,29 +106,48 @@ def format_period_in(period: Period, locale: str) -> str:
     return f"{opens}\u2009\u2013\u2009{closes}"
 
 
-def language_links() -> list[tuple[UILanguage, str]]:
-    """Every interface language with the URL of this page (its filters kept) in it."""
+ADDRESS_MARK = "\ue000"  # a private-use character: no language name holds it
+
+
+def language_nav() -> Rendered:
+    """The language switcher: this page, with its filters, in every interface language.
+
+    Each language's address is this page's address with another first segment, so the
+    switcher is rendered once per language with a mark where the rest of the address goes,
+    and a page only puts its own address in."""
+    lang, root = current_language(), request.script_root
+    macros = current_app.jinja_env.get_template("language_nav.html").module
+    rest = _address_after_language()
+    if rest is None:
+        links = [(language, _this_page_in(language.code)) for language in ui_languages()]
+        return macros.language_nav(links, lang)
+    key = (lang, root)
+    parts = _nav_parts.get(key)
+    if parts is None:
+        marked = [
+            (language, f"{root}/{language.code}/{ADDRESS_MARK}") for language in ui_languages()
+        ]
+        parts = _nav_parts[key] = str(macros.language_nav(marked, lang)).split(ADDRESS_MARK)
+    return Rendered(str(escape(neutralise_bidi(rest))).join(parts))
+
+
+_nav_parts: dict[tuple[str, str], list[str]] = {}
+
+
+def _address_after_language() -> str | None:
+    """What follows /<lang>/ in this page's address (its filters kept); "" for a page that
+    has no language (every language's home then); None if the address has another shape."""
     if not (request.endpoint and request.url_rule and "lang_code" in request.url_rule.arguments):
-        return [
-            (language, url_for("catalogue.home", lang_code=language.code))
-            for language in ui_languages()
-        ]
-    arguments = dict(request.view_args or {})
-    query = request.args.to_dict(flat=False)
-    lang = current_language()
-    here = url_for(request.endpoint, **arguments, lang_code=lang, **query)
-    # Every language's URL is this page's URL with another first segment: built once, not
-    # once per language.
-    prefix = f"{request.script_root}/{lang}/"
-    if not here.startswith(prefix):
-        return [
-            (language, url_for(request.endpoint, **arguments, lang_code=language.code, **query))
-            for language in ui_languages()
-        ]
-    rest = here[len(prefix) :]
-    return [
-        (language, f"{request.script_root}/{language.code}/{rest}") for language in ui_languages()
-    ]
+        return ""
+    prefix = f"{request.script_root}/{current_language()}/"
+    here = _this_page_in(current_language())
+    return here[len(prefix) :] if here.startswith(prefix) else None
+
+
+def _this_page_in(lang: str) -> str:
+    # The route's own values win over a query parameter of the same name.
+    arguments = {**request.args.to_dict(flat=False), **(request.view_args or {}), "lang_code": lang}
+    return url_for(request.endpoint, **arguments)
 
 
 URLS_KEPT = 4096
@@ -148,7 +186,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         ui_languages=ui_languages,
         current_language=current_language,
-        language_links=language_links,
+        language_nav=language_nav,
         text_of=text_of,
         place_name=place_name,
         language_name=lambda code: language_display_name(code, current_language()),

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from time import monotonic
 
 from whoosh import index as whoosh_index
 
@@ -47,6 +48,8 @@ GROUP_WEIGHTS = {"help": 4, "name": 3, "place": 2, "text": 1}
 FACET_FIELDS = ("help", "exact_n", "exact_m", "lang", "kind", "formality", "line", "free", "region")
 PLACE_MAP = "places.json"
 CARDS_KEPT = 1000  # a few MB per process
+# Other processes' changes reach a search within this (the target is 2 s).
+FRESHNESS_CHECK = 0.5
 
 OccursOn = Callable[[Period, date], bool]
 
@@ -106,6 +109,7 @@ class SearchIndex:
         self.schema = build_schema()
         self.occurs_on = occurs_on
         self._snapshot: _Snapshot | None = None
+        self._checked_at = 0.0  # when the snapshot was last compared with the disk
         self._lock = threading.Lock()
 
     # --- writing (the caller holds `store.writer_lock`) -----------------------------------
@@ -161,6 +165,7 @@ class SearchIndex:
             raise
         writer.commit()
         store.write_marker(generation, applied_upto)
+        self._checked_at = 0.0  # this process sees its own change at once
 
     def build_generation(
         self,
@@ -189,6 +194,7 @@ class SearchIndex:
 
     def activate(self, generation: Path) -> None:
         store.swap(self.root, generation)
+        self._checked_at = 0.0
 
     def _open(self, generation: Path | None):
         if generation is None:
@@ -239,16 +245,24 @@ class SearchIndex:
             return snapshot.search(request)
 
     def _current_snapshot(self) -> _Snapshot:
+        """The snapshot of the current generation. Whether the disk holds a newer one (a
+        change another process applied, or a rebuild) is asked at most every
+        FRESHNESS_CHECK seconds: it takes a directory listing, longer than some searches."""
+        snapshot = self._snapshot
+        if snapshot is not None and monotonic() - self._checked_at < FRESHNESS_CHECK:
+            return snapshot
+        self._checked_at = monotonic()
         generation = store.current_generation(self.root)
         if generation is None:
             raise IndexUnavailable(f"no search index in {self.root}")
-        snapshot = self._snapshot
         if snapshot is not None and snapshot.generation == generation and snapshot.fresh():
             return snapshot
         if snapshot is not None:
             snapshot.close()
         self._snapshot = None
+        self._checked_at = 0.0
         self._snapshot = _Snapshot(generation, self._open(generation), self)
+        self._checked_at = monotonic()
         return self._snapshot
 
 

@@ -287,3 +287,12 @@ def test_a_template_translated_when_compiled_prints_what_gettext_gives(app):
                 ]
             )
             assert app.jinja_env.from_string(source).render(word="Remove") == expected
+
+
+def test_a_query_parameter_named_like_a_route_value_is_no_error(client):
+    # The language switcher rebuilds this page's address: the route's own values win.
+    response = client.get("/nl/search?q=soep&lang_code=fr&page=1")
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert 'href="/fr/search?q=soep&amp;page=1" lang="fr"' in body
+    assert client.get("/fr/?lang_code=nl").status_code == 200

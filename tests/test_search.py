@@ -19,7 +19,7 @@ from directory import schema
 from directory.catalogue import gaps
 from directory.extensions import db
 from directory.indexing import sync
-from directory.models import Closure, Role, ZeroResultSearch
+from directory.models import Closure, Role, Service, ZeroResultSearch
 from search import Filters, SearchRequest
 from search.analysis import build_schema
 from tests import factories, search_catalogue
@@ -178,6 +178,19 @@ def test_a_closure_shuts_a_listing_on_its_days_only(own_small):
     assert result.counts["open"]["now"] == 0
     assert find(own_small, open_now=True, now=MONDAY_10H + timedelta(days=1))[0] == ["A"]
     assert find(own_small, open_on=MONDAY_10H.date())[0] == []
+
+
+def test_bidirectional_controls_in_a_result_are_neutralised(own_small):
+    # Results and filter rows are rendered once and printed again as they are: what they
+    # print must have been neutralised when they were rendered.
+    with own_small.app_context(), db.transaction() as session:
+        service = session.get(Service, uuid.UUID(own_small.ids["A"]))
+        service.texts["nl"].name = "Samen \u202eNAAR\u202c de markt"
+    client = own_small.test_client()
+    for _ in range(2):  # rendered, then kept
+        body = client.get("/nl/search?q=markt").get_data(as_text=True)
+        assert "\u202e" not in body
+        assert "Samen NAAR de markt" in body
 
 
 def test_ranking_puts_the_kind_of_help_in_the_chosen_neighbourhood_first(small):

