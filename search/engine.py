@@ -96,6 +96,9 @@ class SearchResult:
     loose: bool = False  # no listing matched every word; these match some of them
     # The index version read: within one version a listing id always has the same card.
     version: str = ""
+    # The listings of the page open at the request's moment (as the "open now" filter
+    # decides); a listing without opening hours is neither open nor closed.
+    open_now: frozenset[str] = frozenset()
 
 
 def words_of(text: str) -> list[str]:
@@ -425,9 +428,19 @@ class _Snapshot:
         final = all_but(None)
         counts = self._counts(all_but, request)
         without = {group: all_but(group).bit_count() for group in masks}
-        listings = self._page(final, scores, request)
+        docnums = self._page(final, scores, request)
+        listings = [self._card(docnum) for docnum in docnums]
+        open_now: frozenset[str] = frozenset()
+        if request.now is not None and any(card.periods for card in listings):
+            now = request.now
+            mask = self._hours_index().open_at(now.date(), now.time().replace(tzinfo=None))
+            open_now = frozenset(
+                card.id
+                for card, docnum in zip(listings, docnums, strict=True)
+                if mask >> docnum & 1
+            )
         version = f"{self.generation.name}/{self.version}"
-        return SearchResult(listings, final.bit_count(), counts, without, loose, version)
+        return SearchResult(listings, final.bit_count(), counts, without, loose, version, open_now)
 
     def _counts(self, all_but, request: SearchRequest) -> dict[str, dict[str, int]]:
         counts: dict[str, dict[str, int]] = {}
@@ -498,10 +511,8 @@ class _Snapshot:
                 else:
                     yield level
 
-    def _page(
-        self, final: int, scores: SlicedCounter | None, request: SearchRequest
-    ) -> list[ListingDocument]:
-        """The requested slice of the ranking."""
+    def _page(self, final: int, scores: SlicedCounter | None, request: SearchRequest) -> list[int]:
+        """The requested slice of the ranking (document numbers)."""
         skip, take = request.offset, request.limit
         docnums: list[int] = []
         for run in self._runs(final, scores, request):
@@ -513,7 +524,7 @@ class _Snapshot:
             skip = 0
             if len(docnums) >= take:
                 break
-        return [self._card(docnum) for docnum in docnums]
+        return docnums
 
     def _card(self, docnum: int) -> ListingDocument:
         """A listing's stored card. Popular listings show up on many pages and a card never

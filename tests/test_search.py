@@ -163,6 +163,16 @@ def test_open_now_and_open_on_a_day(small):
     assert result.counts["open"]["now"] == 1
 
 
+def test_each_result_says_whether_it_is_open_now(own_small):
+    client = own_small.test_client()
+    body = client.get("/en/search?q=markt").get_data(as_text=True)  # Monday 10:00
+    assert '<p class="badge badge-open">Open now</p>' in body
+    own_small.config["FIXED_NOW"] = MONDAY_10H.replace(hour=18)
+    body = client.get("/en/search?q=markt").get_data(as_text=True)
+    assert '<p class="badge">Closed now</p>' in body
+    assert "badge-open" not in body
+
+
 def test_a_closure_shuts_a_listing_on_its_days_only(own_small):
     with own_small.app_context(), db.transaction() as session:
         session.add(
@@ -178,6 +188,10 @@ def test_a_closure_shuts_a_listing_on_its_days_only(own_small):
     assert result.counts["open"]["now"] == 0
     assert find(own_small, open_now=True, now=MONDAY_10H + timedelta(days=1))[0] == ["A"]
     assert find(own_small, open_on=MONDAY_10H.date())[0] == []
+    # The badge on the result follows the same rule as the filter.
+    assert find(own_small, "markt")[1].open_now == frozenset()
+    tuesday = find(own_small, "markt", now=MONDAY_10H + timedelta(days=1))[1]
+    assert tuesday.open_now == {own_small.ids["A"]}
 
 
 def test_bidirectional_controls_in_a_result_are_neutralised(own_small):

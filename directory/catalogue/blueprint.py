@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 
@@ -60,32 +60,56 @@ def search():
     )
 
 
+# The query parameters each filter group of the page uses.
+GROUP_PARAMETERS = {
+    "place": ("place",),
+    "lang": ("lang",),
+    "help": ("help",),
+    "kind": ("kind",),
+    "formality": ("formality",),
+    "line": ("line",),
+    "free": ("free",),
+    "open": ("open", "on"),
+    "text": ("q",),
+}
+
+
 def search_url(drop: str | None = None, **replace) -> str:
     """This search's URL with one filter dropped or replaced; the page goes back to 1."""
-    args = request.args.copy()
-    args.pop("page", None)
-    names = {
-        "place": ["place"],
-        "lang": ["lang"],
-        "help": ["help"],
-        "kind": ["kind"],
-        "formality": ["formality"],
-        "line": ["line"],
-        "free": ["free"],
-        "open": ["open", "on"],
-        "text": ["q"],
-    }
-    for name in names.get(drop or "", []):
-        args.pop(name, None)
-    for name, value in replace.items():
-        args.setlist(name, value if isinstance(value, list) else [value])
-    # A page has a handful of these links; the route's path is the same for all of them,
-    # so it is built once and the query encoded as Werkzeug's `url_for` would.
+    # A page has a handful of these links: the route's path and this query's parameters are
+    # encoded once per page (as Werkzeug's `url_for` would), then only put together.
     path = g.get("search_path")
     if path is None:
         path = g.search_path = url_for("catalogue.search")
-    query = urlencode(list(args.items(multi=True)), safe=URL_SAFE)
-    return f"{path}?{query}" if query else path
+        g.search_pairs = [
+            (name, _pair(name, value))
+            for name, value in request.args.items(multi=True)
+            if name != "page"
+        ]
+    left_out = GROUP_PARAMETERS.get(drop or "", ())
+    parts: list[str] = []
+    replaced: set[str] = set()
+    for name, pair in g.search_pairs:
+        if name in left_out:
+            continue
+        if name in replace:  # the new values take the place of the old ones
+            if name not in replaced:
+                parts += _pairs(name, replace[name])
+                replaced.add(name)
+            continue
+        parts.append(pair)
+    for name, values in replace.items():
+        if name not in replaced:
+            parts += _pairs(name, values)
+    return f"{path}?{'&'.join(parts)}" if parts else path
+
+
+def _pairs(name: str, values: str | list[str]) -> list[str]:
+    return [_pair(name, value) for value in (values if isinstance(values, list) else [values])]
+
+
+def _pair(name: str, value: str) -> str:
+    return f"{quote_plus(name, safe=URL_SAFE)}={quote_plus(value, safe=URL_SAFE)}"
 
 
 @bp.get("/handout")

@@ -9,7 +9,6 @@ from datetime import datetime
 
 from flask import current_app, url_for
 
-from directory import hours
 from directory.catalogue import gaps
 from directory.catalogue.search_params import HelpTerm, Place, SearchParams, Vocabulary
 from directory.freshness import rules
@@ -99,8 +98,7 @@ def run_search(
         str(uuid.UUID(int=0)), "{}"
     )
     results = [
-        _view(card, result.version, words, locale, now, service_url, refers)
-        for card in result.listings
+        _view(card, result, words, locale, now, service_url, refers) for card in result.listings
     ]
     suggestions = Suggestions()
     if result.total == 0:
@@ -118,7 +116,7 @@ def run_search(
 
 def _view(
     card: ListingDocument,
-    version: str,
+    result: SearchResult,
     words: Vocabulary,
     locale: str,
     now: datetime,
@@ -128,10 +126,10 @@ def _view(
     """A result, rendered once per index version, language, vocabulary and state (open now,
     stale, referral link): a listing on many pages is drawn once, and a change to it (a new
     index version) or to the reference data (a new vocabulary) draws it again."""
-    open_now = hours.is_open_at(card.periods, card.closures, now)
+    open_now = card.id in result.open_now if card.periods else None
     stale = rules.is_stale(card.checked_on, now.date())
     kept = words.memo("rendered results", dict)
-    key = (version, card.id, locale, service_url, open_now, stale, refers)
+    key = (result.version, card.id, locale, service_url, open_now, stale, refers)
     rendered = kept.get(key)
     if rendered is None:
         macros = current_app.jinja_env.get_template("catalogue/search_parts.html").module
