@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from gmpy2 import mpz
 
-PEEL_AT_MOST = 64
+SCAN_AT_MOST = 512
 _BITS_OF_BYTE = [tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256)]
 
 
@@ -24,32 +24,24 @@ def from_docnums(docnums: Iterable[int], size: int) -> mpz:
     return mpz(int.from_bytes(buffer, "little"))
 
 
-def to_docnums(mask: int) -> list[int]:
-    docnums: list[int] = []
-    if mask <= 0:
-        return docnums
-    for index, value in enumerate(mask.to_bytes((mask.bit_length() + 7) >> 3, "little")):
-        if value:
-            base = index << 3
-            docnums.extend(base + bit for bit in _BITS_OF_BYTE[value])
-    return docnums
-
-
 def first_docnums(mask: int, skip: int, take: int) -> list[int]:
     """The docnums of `mask` in order, after skipping `skip` of them."""
     result: list[int] = []
     if mask <= 0 or take <= 0:
         return result
-    if skip + take <= PEEL_AT_MOST:
-        # A page near the top: take the lowest bits off one by one (a few operations on the
-        # integer each, in C) rather than walk every byte of a large, sparse set in Python.
-        while mask and len(result) < take:
-            lowest = mask & -mask
+    if skip + take <= SCAN_AT_MOST:
+        # A page near the top: find the set bits one after the other (GMP's bit scan, in C)
+        # rather than walk every byte of a large, sparse set in Python.
+        mask = mpz(mask)
+        position = mask.bit_scan1(0)
+        while position is not None:
             if skip:
                 skip -= 1
             else:
-                result.append(lowest.bit_length() - 1)
-            mask ^= lowest
+                result.append(position)
+                if len(result) == take:
+                    break
+            position = mask.bit_scan1(position + 1)
         return result
     for index, value in enumerate(mask.to_bytes((mask.bit_length() + 7) >> 3, "little")):
         if not value:

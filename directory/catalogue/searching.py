@@ -318,14 +318,20 @@ def neighbourhoods_to_count(params: SearchParams, words: Vocabulary) -> frozense
     """The neighbourhoods the page offers (those of a chosen municipality, and the chosen
     ones) and those it may suggest next door: the only counts it reads."""
     municipalities = chosen_municipalities(params, words)
-    wanted = {
-        n for n, place in words.neighbourhoods.items() if place.municipality in municipalities
-    }
+    by_municipality = words.memo("neighbourhoods by municipality", lambda: _by_municipality(words))
+    wanted = {n for nis in municipalities for n in by_municipality.get(nis, ())}
     for place in params.places:
         if place in words.neighbourhoods:
             wanted.add(place)
             wanted.update(words.neighbourhoods[place].adjacent)
     return frozenset(wanted)
+
+
+def _by_municipality(words: Vocabulary) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for number, place in words.neighbourhoods.items():
+        grouped.setdefault(place.municipality or "", []).append(number)
+    return grouped
 
 
 def facet_groups(
