@@ -154,7 +154,7 @@ def in_process(url: str, index_dir: Path, count: int) -> dict[str, list[float]]:
     timings: dict[str, list[float]] = {}
     with app.test_request_context("/nl/search"):
         session = db.session()
-        words = search_params.vocabulary(session, url)
+        words = search_params.vocabulary(lambda: session, url)
         places = [*words.neighbourhoods, *words.municipalities]
         queries = representative_queries(count, rng, places)
         warm = search_params.read_params(_multidict(queries[0][1]), words)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from urllib.parse import quote, quote_plus
 
 from babel.dates import format_date, format_skeleton, format_time
 from flask import Flask, current_app, has_request_context, request, url_for
@@ -139,15 +140,31 @@ def _address_after_language() -> str | None:
     has no language (every language's home then); None if the address has another shape."""
     if not (request.endpoint and request.url_rule and "lang_code" in request.url_rule.arguments):
         return ""
-    prefix = f"{request.script_root}/{current_language()}/"
-    here = _this_page_in(current_language())
-    return here[len(prefix) :] if here.startswith(prefix) else None
+    prefix = f"/{current_language()}/"
+    if not request.path.startswith(prefix):
+        return None
+    rest = quote(request.path[len(prefix) :])
+    route_values = request.url_rule.arguments  # in the path; a query parameter so named goes
+    query = [
+        query_pair(name, value)
+        for name, value in request.args.items(multi=True)
+        if name not in route_values
+    ]
+    return f"{rest}?{'&'.join(query)}" if query else rest
 
 
 def _this_page_in(lang: str) -> str:
     # The route's own values win over a query parameter of the same name.
     arguments = {**request.args.to_dict(flat=False), **(request.view_args or {}), "lang_code": lang}
     return url_for(request.endpoint, **arguments)
+
+
+URL_SAFE = "!$'()*,/:;?@"  # what werkzeug.urls leaves unencoded in a query string
+
+
+def query_pair(name: str, value: str) -> str:
+    """One name=value of a query string, encoded as Werkzeug's `url_for` would."""
+    return f"{quote_plus(name, safe=URL_SAFE)}={quote_plus(value, safe=URL_SAFE)}"
 
 
 URLS_KEPT = 4096

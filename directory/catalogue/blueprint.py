@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from urllib.parse import quote_plus
 
 from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 
@@ -15,12 +14,12 @@ from directory.i18n import SUPPORTED_LOCALES, current_language
 from directory.models import OrganizationKind, Role
 from directory.pagination import Page, page_number
 from directory.reach import ways_to_reach
+from directory.templating import query_pair
 from search import IndexUnavailable, LockTimeout
 
 bp = Blueprint("catalogue", __name__)
 
 PER_PAGE = 30
-URL_SAFE = "!$'()*,/:;?@"  # what werkzeug.urls leaves unencoded in a query string
 
 
 @bp.get("/")
@@ -37,13 +36,12 @@ def home():
 
 @bp.get("/search")
 def search():
-    session = db.session()
-    words = search_params.vocabulary(session, current_app.config["DATABASE_URL"])
+    words = search_params.vocabulary(db.session, current_app.config["DATABASE_URL"])
     params = search_params.read_params(request.args, words)
     now = clock.now()
+    me = current_account()
+    refers = me is not None and me.role == Role.INFO_POINT_WORKER
     try:
-        me = current_account()
-        refers = me is not None and me.role == Role.INFO_POINT_WORKER
         outcome = searching.run_search(params, words, current_language(), now, refers)
     except (IndexUnavailable, LockTimeout):
         return render_template("catalogue/search_unavailable.html"), 503
@@ -82,7 +80,7 @@ def search_url(drop: str | None = None, **replace) -> str:
     if path is None:
         path = g.search_path = url_for("catalogue.search")
         g.search_pairs = [
-            (name, _pair(name, value))
+            (name, query_pair(name, value))
             for name, value in request.args.items(multi=True)
             if name != "page"
         ]
@@ -105,11 +103,7 @@ def search_url(drop: str | None = None, **replace) -> str:
 
 
 def _pairs(name: str, values: str | list[str]) -> list[str]:
-    return [_pair(name, value) for value in (values if isinstance(values, list) else [values])]
-
-
-def _pair(name: str, value: str) -> str:
-    return f"{quote_plus(name, safe=URL_SAFE)}={quote_plus(value, safe=URL_SAFE)}"
+    return [query_pair(name, value) for value in (values if isinstance(values, list) else [values])]
 
 
 @bp.get("/handout")

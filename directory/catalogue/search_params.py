@@ -4,6 +4,7 @@ turned into a `search.Filters`. Unknown values are dropped and reported, never a
 from __future__ import annotations
 
 import time as clock_time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -130,12 +131,15 @@ class Vocabulary:
 _cache: dict[str, tuple[float, Vocabulary]] = {}
 
 
-def vocabulary(session: Session, database_url: str, max_age: float = 300.0) -> Vocabulary:
-    """Reference data changes with a seed load; a few minutes' cache per process is fine."""
+def vocabulary(
+    session: Callable[[], Session], database_url: str, max_age: float = 300.0
+) -> Vocabulary:
+    """Reference data changes with a seed load; a few minutes' cache per process is fine.
+    `session` gives a database session, asked for only when the cache is out of date."""
     cached = _cache.get(database_url)
     if cached and clock_time.monotonic() - cached[0] < max_age:
         return cached[1]
-    loaded = Vocabulary.load(session)
+    loaded = Vocabulary.load(session())
     _cache[database_url] = (clock_time.monotonic(), loaded)
     return loaded
 
