@@ -107,7 +107,13 @@ def format_period_in(period: Period, locale: str) -> str:
     return f"{opens}\u2009\u2013\u2009{closes}"
 
 
-ADDRESS_MARK = "\ue000"  # a private-use character: no language name holds it
+MARK = "\ue000"  # a private-use character: no name or label holds it
+
+
+def cut_at_mark(html) -> list[str]:
+    """Rendered HTML cut where `MARK` was printed: a piece rendered once, with slots a page
+    fills in (filter rows' counts, the language switcher's address)."""
+    return str(html).split(MARK)
 
 
 def language_nav() -> Rendered:
@@ -117,32 +123,27 @@ def language_nav() -> Rendered:
     switcher is rendered once per language with a mark where the rest of the address goes,
     and a page only puts its own address in."""
     lang, root = current_language(), request.script_root
-    macros = current_app.jinja_env.get_template("language_nav.html").module
-    rest = _address_after_language()
-    if rest is None:
-        links = [(language, _this_page_in(language.code)) for language in ui_languages()]
-        return macros.language_nav(links, lang)
     key = (lang, root)
     parts = _nav_parts.get(key)
     if parts is None:
-        marked = [
-            (language, f"{root}/{language.code}/{ADDRESS_MARK}") for language in ui_languages()
-        ]
-        parts = _nav_parts[key] = str(macros.language_nav(marked, lang)).split(ADDRESS_MARK)
+        macros = current_app.jinja_env.get_template("language_nav.html").module
+        marked = [(language, f"{root}/{language.code}/{MARK}") for language in ui_languages()]
+        parts = _nav_parts[key] = cut_at_mark(macros.language_nav(marked, lang))
+    rest = _address_after_language()
     return Rendered(str(escape(neutralise_bidi(rest))).join(parts))
 
 
 _nav_parts: dict[tuple[str, str], list[str]] = {}
 
 
-def _address_after_language() -> str | None:
+def _address_after_language() -> str:
     """What follows /<lang>/ in this page's address (its filters kept); "" for a page that
-    has no language (every language's home then); None if the address has another shape."""
-    if not (request.endpoint and request.url_rule and "lang_code" in request.url_rule.arguments):
+    has no language: the switcher then leads to every language's home."""
+    if not (request.url_rule and "lang_code" in request.url_rule.arguments):
         return ""
     prefix = f"/{current_language()}/"
-    if not request.path.startswith(prefix):
-        return None
+    if not request.path.startswith(prefix):  # every /<lang_code>/ route does
+        return ""
     rest = quote(request.path[len(prefix) :])
     route_values = request.url_rule.arguments  # in the path; a query parameter so named goes
     query = [
@@ -151,12 +152,6 @@ def _address_after_language() -> str | None:
         if name not in route_values
     ]
     return f"{rest}?{'&'.join(query)}" if query else rest
-
-
-def _this_page_in(lang: str) -> str:
-    # The route's own values win over a query parameter of the same name.
-    arguments = {**request.args.to_dict(flat=False), **(request.view_args or {}), "lang_code": lang}
-    return url_for(request.endpoint, **arguments)
 
 
 URL_SAFE = "!$'()*,/:;?@"  # what werkzeug.urls leaves unencoded in a query string
@@ -170,7 +165,7 @@ def query_pair(name: str, value: str) -> str:
 URLS_KEPT = 4096
 
 
-def remembered_url_for(app: Flask):
+def remembered_url_for():
     """`url_for` for templates, remembering what it built: every page links to the same few
     places (the style sheet, home, sign in, the search form) and building a URL takes
     longer than printing it. Only relative URLs of full endpoint names, built from plain
@@ -199,7 +194,7 @@ def remembered_url_for(app: Flask):
 
 def init_app(app: Flask) -> None:
     app.jinja_env.finalize = neutralise_bidi
-    app.jinja_env.globals["url_for"] = remembered_url_for(app)
+    app.jinja_env.globals["url_for"] = remembered_url_for()
     app.jinja_env.globals.update(
         ui_languages=ui_languages,
         current_language=current_language,

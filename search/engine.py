@@ -263,7 +263,6 @@ class SearchIndex:
         if snapshot is not None:
             snapshot.close()
         self._snapshot = None
-        self._checked_at = 0.0
         self._snapshot = _Snapshot(generation, self._open(generation), self)
         self._checked_at = monotonic()
         return self._snapshot
@@ -391,7 +390,7 @@ class _Snapshot:
         hours = self._hours_index()
         mask = 0
         if filters.open_now and now is not None:
-            mask |= hours.open_at(now.date(), now.time().replace(tzinfo=None))
+            mask |= hours.open_now(now)
         if filters.open_on:
             mask |= hours.open_at(filters.open_on, None)
         return mask
@@ -433,7 +432,7 @@ class _Snapshot:
         open_now: frozenset[str] = frozenset()
         if request.now is not None and any(card.periods for card in listings):
             now = request.now
-            mask = self._hours_index().open_at(now.date(), now.time().replace(tzinfo=None))
+            mask = self._hours_index().open_now(now)
             open_now = frozenset(
                 card.id
                 for card, docnum in zip(listings, docnums, strict=True)
@@ -464,9 +463,7 @@ class _Snapshot:
         counts["open"] = {}
         if hours and request.now is not None:
             now = request.now
-            counts["open"]["now"] = (
-                open_base & hours.open_at(now.date(), now.time().replace(tzinfo=None))
-            ).bit_count()
+            counts["open"]["now"] = (open_base & hours.open_now(now)).bit_count()
         if hours and request.filters.open_on:
             counts["open"]["day"] = (
                 open_base & hours.open_at(request.filters.open_on, None)
@@ -568,6 +565,10 @@ class _Hours:
         ]
         self.size = snapshot.size
         self.cache: OrderedDict[tuple, int] = OrderedDict()
+
+    def open_now(self, now: datetime) -> int:
+        """Listings open at `now` (its wall-clock time in its own time zone)."""
+        return self.open_at(now.date(), now.time().replace(tzinfo=None))
 
     def open_at(self, day: date, moment: time | None) -> int:
         """Listings open on `day` at `moment` (at some time that day when moment is None)."""

@@ -24,7 +24,7 @@ from directory.labels import (
     REGION_LABEL,
 )
 from directory.models import Line, OrganizationKind, language_display_name
-from directory.templating import Rendered
+from directory.templating import MARK, Rendered, cut_at_mark
 from search import IndexUnavailable, ListingDocument, SearchRequest, SearchResult
 
 PER_PAGE = 20
@@ -206,9 +206,6 @@ def _suggest(params: SearchParams, words: Vocabulary, result: SearchResult) -> S
     return suggestions
 
 
-COUNT_MARK = "\ue000"  # a private-use character: no label holds it
-
-
 @dataclass(frozen=True)
 class Choice:
     """A value of the filter form as every search in one language shows it: its rendered row
@@ -257,8 +254,9 @@ def _make_choices(words: Vocabulary, locale: str) -> FacetChoices:
 
     def choice(name: str, value: str, label: str, icon: str = "", heading: bool = False):
         def row(ticked: bool) -> tuple[str, str]:
-            rendered = macros.facet_row(name, value, label, icon, heading, ticked, COUNT_MARK)
-            before, _mark, after = str(rendered).rpartition(COUNT_MARK)
+            before, after = cut_at_mark(
+                macros.facet_row(name, value, label, icon, heading, ticked, MARK)
+            )
             return before, after
 
         return Choice(value, row(False), row(True))
