@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
 from directory import clock, schema  # noqa: E402
-from directory.catalogue import search_params, searching  # noqa: E402
+from directory.catalogue import gaps, search_params, searching  # noqa: E402
 from directory.extensions import db  # noqa: E402
 from directory.indexing import sync  # noqa: E402
 from directory.seeding.loader import load_seeds  # noqa: E402
@@ -165,6 +165,7 @@ def in_process(url: str, index_dir: Path, count: int) -> dict[str, list[float]]:
             searching.run_search(params, words, "nl", clock.now())
             timings.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
             session.rollback()
+        gaps.write_pending()  # while the database exists, not at exit after it was removed
     app.extensions["database.engine"].dispose()
     return timings
 

@@ -5,7 +5,7 @@ engine type. See `search.engine.SearchIndex` for the operations and `search.stor
 several processes share one index safely.
 """
 
-from search.documents import Closed, ListingDocument, Period, Text
+from search.documents import Closed, Lexicon, ListingDocument, Period, Text
 from search.engine import (
     Filters,
     IndexUnavailable,
@@ -20,6 +20,7 @@ __all__ = [
     "Closed",
     "Filters",
     "IndexUnavailable",
+    "Lexicon",
     "ListingDocument",
     "LockTimeout",
     "Period",

@@ -21,6 +21,15 @@ def _folding():
     return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
 
 
+_FOLD = _folding()
+
+
+def folded_words(text: str) -> list[str]:
+    """The words of `text` in lower case without accents: how names, kinds of help and
+    places are matched."""
+    return [token.text for token in _FOLD(text)]
+
+
 def _language(lang: str):
     assert has_stemmer(lang)
     assert has_stopwords(lang)
@@ -37,11 +46,10 @@ def _language(lang: str):
 def build_schema() -> Schema:
     fields = {
         "id": ID(stored=True, unique=True),
-        # Free text. Field boosts make a match on the kind of help or the name count most.
-        # No positions (phrase=False): we never ask for phrases, and they cost index time.
-        "name": TEXT(analyzer=_folding(), field_boost=3.0, phrase=False),
-        "help_text": TEXT(analyzer=_folding(), field_boost=4.0, phrase=False),
-        "place_text": TEXT(analyzer=_folding(), field_boost=2.0, phrase=False),
+        # Free text. No positions (phrase=False): we never ask for phrases, and they cost
+        # index time. The words of kinds of help and places are not here: the `Lexicon`
+        # maps them to the codes below.
+        "name": TEXT(analyzer=_folding(), phrase=False),
         "text_any": TEXT(analyzer=_folding(), phrase=False),  # texts in other languages
         # Facets and filters (exact values).
         "help": KEYWORD(commas=True),

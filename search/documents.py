@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import json
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, time
 
 
@@ -88,13 +89,11 @@ class ListingDocument:
     texts: tuple[Text, ...]  # the service's texts, every language it has
     organization_texts: tuple[Text, ...]  # its organisation's names
     help_codes: tuple[str, ...]  # kinds of help and their life domains
-    help_words: tuple[str, ...]  # their labels in every language: bridges languages
     # Where it serves: the places the listing names. Which neighbourhoods a municipality
-    # covers comes from the place map given to `SearchIndex.build_generation`.
+    # covers, and the words that name each place, come from the `Lexicon`.
     exact_neighbourhoods: tuple[str, ...]  # neighbourhood numbers
     exact_municipalities: tuple[str, ...]  # NIS codes
     region_wide: bool
-    place_words: tuple[str, ...]  # place names (FR and NL), postcodes, local names
     languages: tuple[str, ...]
     kind: str
     informal: bool
@@ -108,12 +107,43 @@ class ListingDocument:
     checked_on: date | None = None
 
     def as_shown(self) -> ListingDocument:
-        """The document without what only the index needs (descriptions, the words of
-        every language for its kinds of help and places): what a page of results reads
-        back, about half the size to store and to load."""
-        return replace(
-            self,
-            texts=tuple(replace(text, description="") for text in self.texts),
-            help_words=(),
-            place_words=(),
+        """The document without what only the index needs (descriptions): what a page of
+        results reads back, smaller to store and to load."""
+        return replace(self, texts=tuple(replace(text, description="") for text in self.texts))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """What the index knows beside the listings: the words naming each kind of help and each
+    place, in every language, and the municipalities of each neighbourhood.
+
+    A query word that names a kind of help finds the listings tagged with it (a life
+    domain's words, every listing in the domain); one that names a place finds the listings
+    naming that place. The words are analysed once per index, not once per listing: a
+    listing only carries codes.
+    """
+
+    help_words: dict[str, tuple[str, ...]]  # kind of help or life domain code -> its labels
+    # neighbourhood number -> its names, local names, its municipality's names and postcodes
+    neighbourhood_words: dict[str, tuple[str, ...]]
+    municipality_words: dict[str, tuple[str, ...]]  # NIS code -> names (FR, NL), postcodes
+    region_words: tuple[str, ...]  # what names the whole region
+    place_map: dict[str, tuple[str, ...]]  # neighbourhood number -> its NIS codes, main first
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Lexicon:
+        data = json.loads(text)
+        return cls(
+            help_words=_tuples(data["help_words"]),
+            neighbourhood_words=_tuples(data["neighbourhood_words"]),
+            municipality_words=_tuples(data["municipality_words"]),
+            region_words=tuple(data["region_words"]),
+            place_map=_tuples(data["place_map"]),
         )
+
+
+def _tuples(mapping: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+    return {key: tuple(values) for key, values in mapping.items()}

@@ -8,7 +8,6 @@ operations instead of a pass over the documents.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import threading
@@ -22,31 +21,24 @@ from time import monotonic
 from whoosh import index as whoosh_index
 
 from search import bitsets, store
-from search.analysis import STEMMED_LANGUAGES, build_schema, query_terms
+from search.analysis import STEMMED_LANGUAGES, build_schema, folded_words, query_terms
 from search.bitsets import SlicedCounter
-from search.documents import Closed, ListingDocument, Period
+from search.documents import Closed, Lexicon, ListingDocument, Period
 
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 12
 WORD = re.compile(r"\w+", re.UNICODE)
-TEXT_FIELDS = (
-    *(f"text_{lang}" for lang in STEMMED_LANGUAGES),
-    "text_any",
-    "name",
-    "help_text",
-    "place_text",
-)
+TEXT_FIELDS = (*(f"text_{lang}" for lang in STEMMED_LANGUAGES), "text_any", "name")
 # Ranking: for each word of the query, where it matched. A kind of help outweighs a name,
-# a name a place, a place the description.
-FIELD_GROUPS = {
-    "help_text": "help",
-    "name": "name",
-    "place_text": "place",
-    **{name: "text" for name in TEXT_FIELDS if name.startswith("text_")},
-}
+# a name a place, a place the description. Kinds of help and places are matched through
+# the `Lexicon`, the others in these fields.
+FIELD_GROUPS = {name: "name" if name == "name" else "text" for name in TEXT_FIELDS}
 GROUP_WEIGHTS = {"help": 4, "name": 3, "place": 2, "text": 1}
 FACET_FIELDS = ("help", "exact_n", "exact_m", "lang", "kind", "formality", "line", "free", "region")
-PLACE_MAP = "places.json"
+# What each indexing process may hold before it sorts postings through files on disk:
+# 50,000 listings on two processes then sort in memory (about 390 MB per process at
+# peak, for the length of a rebuild), a fifth faster than with 128.
+BUILD_MEMORY_MB = 256
 CARDS_KEPT = 1000  # a few MB per process
 # Other processes' changes reach a search within this (the target is 2 s).
 FRESHNESS_CHECK = 0.5
@@ -139,6 +131,7 @@ class SearchIndex:
             raise IndexUnavailable(f"search index {generation} cannot be read: {error}") from error
         if built_with != set(self.schema.names()):
             raise IndexUnavailable(f"search index {generation} was built with other fields")
+        _read_lexicon(generation)
         return ix.doc_count()
 
     def indexed_ids(self) -> set[str]:
@@ -152,11 +145,15 @@ class SearchIndex:
         documents: Iterable[ListingDocument],
         removed: Iterable[str],
         applied_upto: int,
+        lexicon: Lexicon,
         generation: Path | None = None,
     ) -> None:
-        """Add or replace `documents`, drop `removed`, remember the outbox id reached."""
+        """Add or replace `documents`, drop `removed`, remember the outbox id reached, and
+        take the lexicon as it is now (a renamed kind of help needs nothing else)."""
         generation = generation or store.current_generation(self.root)
         ix = self._open(generation)
+        # Before the commit: a search that sees the new listings sees the words they need.
+        store.write_lexicon(generation, lexicon.to_json())
         writer = ix.writer()
         try:
             for listing_id in removed:
@@ -174,21 +171,16 @@ class SearchIndex:
         self,
         documents: Iterable[ListingDocument],
         applied_upto: int,
-        place_map: dict[str, tuple[str, ...]],
+        lexicon: Lexicon,
         expected: int = 0,
     ) -> Path:
-        """A complete new index beside the current one (not yet searched).
-
-        `place_map` gives each neighbourhood its municipalities, main one first: a listing
-        for a municipality serves its neighbourhoods, one for a neighbourhood serves (part
-        of) its municipalities.
-        """
+        """A complete new index beside the current one (not yet searched)."""
         generation = store.new_generation(self.root)
-        (generation / PLACE_MAP).write_text(json.dumps(place_map))
+        store.write_lexicon(generation, lexicon.to_json())
         ix = whoosh_index.create_in(str(generation), self.schema)
         # Several indexing processes pay off on a large catalogue (each writes a segment).
         procs = min(os.cpu_count() or 1, 4) if expected > 5000 else 1
-        writer = ix.writer(limitmb=128, procs=procs, multisegment=procs > 1)
+        writer = ix.writer(limitmb=BUILD_MEMORY_MB, procs=procs, multisegment=procs > 1)
         for document in documents:
             writer.add_document(**self._fields(document))
         writer.commit()
@@ -212,8 +204,6 @@ class SearchIndex:
         fields = {
             "id": document.id,
             "name": " ".join(t.name for t in texts),
-            "help_text": " ".join(document.help_words),
-            "place_text": " ".join(document.place_words),
             "text_any": " ".join(
                 f"{t.name} {t.summary} {t.description}"
                 for t in texts
@@ -273,6 +263,7 @@ class _Snapshot:
 
     def __init__(self, generation: Path, ix, owner: SearchIndex) -> None:
         self.generation, self.ix, self.owner = generation, ix, owner
+        lexicon = _read_lexicon(generation)
         self.version = ix.latest_generation()
         self.searcher = ix.searcher()
         reader = self.searcher.reader()
@@ -284,7 +275,11 @@ class _Snapshot:
                 term.decode(): self._postings_mask(reader, name, term)
                 for term in reader.lexicon(name)
             }
-        self._cover_places(json.loads((generation / PLACE_MAP).read_text()))
+        self._cover_places(lexicon.place_map)
+        self.help_by_term = _codes_by_term(lexicon.help_words)
+        self.neighbourhoods_by_term = _codes_by_term(lexicon.neighbourhood_words)
+        self.municipalities_by_term = _codes_by_term(lexicon.municipality_words)
+        self.region_terms = {term for words in lexicon.region_words for term in folded_words(words)}
         self.checked_on = sorted(
             (date.fromisoformat(term.decode()), self._postings_mask(reader, "checked_on", term))
             for term in reader.lexicon("checked_on")
@@ -295,7 +290,7 @@ class _Snapshot:
         self.cards: OrderedDict[int, ListingDocument] = OrderedDict()
         self._hours: _Hours | None = None
 
-    def _cover_places(self, place_map: dict[str, list[str]]) -> None:
+    def _cover_places(self, place_map: dict[str, tuple[str, ...]]) -> None:
         """Who serves each place: those naming it, those naming its municipality (or, for a
         municipality, one of its neighbourhoods), and those serving the whole region."""
         exact_n, exact_m = self.facets["exact_n"], self.facets["exact_m"]
@@ -349,7 +344,16 @@ class _Snapshot:
             for term in query_terms(schema, field_name, word):
                 group = FIELD_GROUPS[field_name]
                 masks[group] = masks.get(group, 0) | self._term_mask(field_name, term)
-        folded = query_terms(schema, "name", word)
+        folded = folded_words(word)
+        for term in folded:
+            if help_mask := self._union("help", self.help_by_term.get(term, ())):
+                masks["help"] = masks.get("help", 0) | help_mask
+            place_mask = self._union("exact_n", self.neighbourhoods_by_term.get(term, ()))
+            place_mask |= self._union("exact_m", self.municipalities_by_term.get(term, ()))
+            if term in self.region_terms:
+                place_mask |= self.facets["region"].get("yes", 0)
+            if place_mask:
+                masks["place"] = masks.get("place", 0) | place_mask
         if len(folded) == 1 and len(folded[0]) >= 5:  # one typo in a name still finds it
             for term in reader.terms_within("name", folded[0], 1, prefix=1):
                 masks["name"] = masks.get("name", 0) | self._term_mask("name", term)
@@ -535,6 +539,23 @@ class _Snapshot:
         else:
             self.cards.move_to_end(docnum)
         return card
+
+
+def _read_lexicon(generation: Path) -> Lexicon:
+    text = store.read_lexicon(generation)
+    try:
+        return Lexicon.from_json(text or "")
+    except (ValueError, KeyError, TypeError) as error:
+        raise IndexUnavailable(f"search index {generation} has no readable lexicon") from error
+
+
+def _codes_by_term(words: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """For each analysed term, the codes (of kinds of help, of places) whose words hold it."""
+    codes: dict[str, list[str]] = {}
+    for code, texts in words.items():
+        for term in dict.fromkeys(t for text in texts for t in folded_words(text)):
+            codes.setdefault(term, []).append(code)
+    return {term: tuple(found) for term, found in codes.items()}
 
 
 def _union_of(masks: Iterable[int]) -> int:

@@ -3,7 +3,8 @@
     <root>/writer.lock           one writer at a time (an advisory file lock)
     <root>/rebuild.lock          one rebuild at a time
     <root>/current -> gen-<n>    the generation searches read; swapped atomically
-    <root>/gen-<n>/              a Whoosh index, and applied.json: the last outbox id in it
+    <root>/gen-<n>/              a Whoosh index; applied.json: the last outbox id in it;
+                                 lexicon.json: the words of kinds of help and places
 
 A rebuild writes a new generation beside the current one and swaps the `current` link in one
 rename, so searches keep working during a rebuild.
@@ -22,6 +23,7 @@ from pathlib import Path
 
 CURRENT = "current"
 MARKER = "applied.json"
+LEXICON = "lexicon.json"
 
 
 class LockTimeout(RuntimeError):
@@ -92,6 +94,23 @@ def read_marker(generation: Path) -> int | None:
 
 
 def write_marker(generation: Path, applied_outbox_id: int) -> None:
-    temporary = generation / f".{MARKER}.{os.getpid()}"
-    temporary.write_text(json.dumps({"applied_outbox_id": applied_outbox_id}))
-    os.replace(temporary, generation / MARKER)
+    _write_atomically(generation / MARKER, json.dumps({"applied_outbox_id": applied_outbox_id}))
+
+
+def read_lexicon(generation: Path) -> str | None:
+    try:
+        return (generation / LEXICON).read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def write_lexicon(generation: Path, text: str) -> None:
+    """Replace the lexicon in one rename (a reader sees the old one or the new one)."""
+    if read_lexicon(generation) != text:
+        _write_atomically(generation / LEXICON, text)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)

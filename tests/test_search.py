@@ -128,6 +128,29 @@ def test_a_life_domain_includes_its_kinds_of_help(small):
     assert set(find(small, help={"well-being"})[0]) == {"E", "F"}
 
 
+@pytest.mark.parametrize("words", ["Welzijn", "bien-être", "well being"])
+def test_the_name_of_a_life_domain_finds_its_kinds_of_help(small, words):
+    # E and F are tagged "language classes", never "well-being" itself, and say neither.
+    assert set(find(small, words)[0]) == {"E", "F"}
+
+
+def test_a_renamed_kind_of_help_is_found_by_its_new_name_at_once(own_small):
+    from directory.models import TaxonomyTerm, TaxonomyTermLabel
+
+    assert find(own_small, "winkelhulp")[0] == []
+    with own_small.app_context():
+        session = db.session()
+        label = session.scalars(
+            select(TaxonomyTermLabel)
+            .join(TaxonomyTerm)
+            .where(TaxonomyTerm.code == "shopping", TaxonomyTermLabel.locale == "nl")
+        ).one()
+        label.label = "Winkelhulp"
+        session.commit()
+    assert set(find(own_small, "winkelhulp")[0]) == {"A", "C", "D"}
+    assert find(own_small, "boodschappen")[0] == []
+
+
 def test_counts_show_what_each_value_would_give(small):
     _, result = find(small, neighbourhoods={"8"}, help={"shopping"})
     assert result.total == 3
@@ -368,6 +391,14 @@ def test_a_corrupt_index_is_rebuilt_not_a_crash(own_small, tmp_path):
     with own_small.app_context():
         assert sync.ensure_ready(own_small) == "rebuilt"
     assert "Samen naar de markt" in page_text(own_small.test_client().get("/en/search?q=markt"))
+
+
+def test_an_index_without_its_lexicon_is_rebuilt(own_small, tmp_path):
+    """Without the words of kinds of help and places, "boodschappen" would find nothing."""
+    (tmp_path / "index" / "current" / "lexicon.json").write_text("{not json")
+    with own_small.app_context():
+        assert sync.ensure_ready(own_small) == "rebuilt"
+    assert {"A", "C", "D"} <= set(find(own_small, "boodschappen")[0])
 
 
 def test_an_index_built_with_other_fields_is_rebuilt(own_small):

@@ -36,7 +36,7 @@ from directory.models import (
     TaxonomyTermLabel,
 )
 from directory.models.place import local_name_neighbourhood, neighbourhood_also_in
-from search import Closed, ListingDocument, Period, Text
+from search import Closed, Lexicon, ListingDocument, Period, Text
 
 REGION_WORDS = ("Brussel", "Bruxelles", "Brussels")
 
@@ -45,10 +45,10 @@ REGION_WORDS = ("Brussel", "Bruxelles", "Brussels")
 class Reference:
     """Places and kinds of help, read once for a batch of documents."""
 
-    neighbourhoods: dict[uuid.UUID, tuple[str, tuple[str, ...]]]  # id -> (number, words)
-    municipalities: dict[uuid.UUID, tuple[str, tuple[str, ...]]]  # id -> (NIS, words)
-    terms: dict[uuid.UUID, tuple[tuple[str, ...], tuple[str, ...]]]  # id -> (codes, words)
-    place_map: dict[str, tuple[str, ...]]  # neighbourhood number -> its NIS codes, main first
+    neighbourhoods: dict[uuid.UUID, str]  # id -> number
+    municipalities: dict[uuid.UUID, str]  # id -> NIS code
+    terms: dict[uuid.UUID, tuple[str, ...]]  # id -> its code and its domain's
+    lexicon: Lexicon  # the words of each, for the index
 
     @classmethod
     def load(cls, session: Session) -> Reference:
@@ -75,7 +75,7 @@ class Reference:
             ).join(LocalName)
         ):
             local_words[neighbourhood_id] += [name_fr, name_nl]
-        neighbourhoods, owner = {}, {}
+        neighbourhoods, owner, neighbourhood_words = {}, {}, {}
         for row in session.execute(
             select(
                 Neighbourhood.id,
@@ -91,14 +91,14 @@ class Reference:
                 *local_words[row.id],
                 *municipalities[row.municipality_id][1],
             )
-            neighbourhoods[row.id] = (str(row.number), words)
+            neighbourhoods[row.id] = str(row.number)
+            neighbourhood_words[str(row.number)] = words
             owner[row.id] = row.municipality_id
         place_map = {
-            number: (municipalities[owner[nid]][0],) for nid, (number, _) in neighbourhoods.items()
+            number: (municipalities[owner[nid]][0],) for nid, number in neighbourhoods.items()
         }
         for neighbourhood_id, municipality_id in session.execute(select(neighbourhood_also_in)):
-            number = neighbourhoods[neighbourhood_id][0]
-            place_map[number] += (municipalities[municipality_id][0],)
+            place_map[neighbourhoods[neighbourhood_id]] += (municipalities[municipality_id][0],)
         labels = defaultdict(list)
         for term_id, label in session.execute(
             select(TaxonomyTermLabel.term_id, TaxonomyTermLabel.label)
@@ -113,9 +113,20 @@ class Reference:
         terms = {}
         for term_id, row in rows.items():
             parent = rows.get(row.parent_id)
-            codes = (row.code, parent.code) if parent else (row.code,)
-            terms[term_id] = (codes, tuple(labels[term_id]))
-        return cls(neighbourhoods, municipalities, terms, place_map)
+            terms[term_id] = (row.code, parent.code) if parent else (row.code,)
+        lexicon = Lexicon(
+            help_words={row.code: tuple(labels[term_id]) for term_id, row in rows.items()},
+            neighbourhood_words=neighbourhood_words,
+            municipality_words=dict(municipalities.values()),
+            region_words=REGION_WORDS,
+            place_map=place_map,
+        )
+        return cls(
+            neighbourhoods,
+            {id_: nis for id_, (nis, _) in municipalities.items()},
+            terms,
+            lexicon,
+        )
 
 
 def documents_for(
@@ -212,28 +223,22 @@ def documents_for(
     documents = []
     for service_id in active:
         service = services[service_id]
-        help_codes: set[str] = set()
-        help_words: list[str] = []
-        for tag in tags[service_id]:
-            codes, words = reference.terms[tag.taxonomy_term_id]
-            help_codes.update(codes)
-            help_words.extend(words)
-        exact_n = [
+        help_codes = {
+            code for tag in tags[service_id] for code in reference.terms[tag.taxonomy_term_id]
+        }
+        exact_n = {
             reference.neighbourhoods[a.neighbourhood_id]
             for a in areas[service_id]
             if a.neighbourhood_id
-        ]
-        exact_m = [
+        }
+        exact_m = {
             reference.municipalities[a.municipality_id]
             for a in areas[service_id]
             if a.municipality_id
-        ]
+        }
         region_wide = any(
             not a.neighbourhood_id and not a.municipality_id for a in areas[service_id]
         )
-        place_words = [w for _, words in (*exact_n, *exact_m) for w in words]
-        if region_wide:
-            place_words += REGION_WORDS
         documents.append(
             ListingDocument(
                 id=str(service_id),
@@ -246,11 +251,9 @@ def documents_for(
                     for t in names[service.organization_id]
                 ),
                 help_codes=tuple(sorted(help_codes)),
-                help_words=tuple(help_words),
-                exact_neighbourhoods=tuple(sorted({number for number, _ in exact_n})),
-                exact_municipalities=tuple(sorted({nis for nis, _ in exact_m})),
+                exact_neighbourhoods=tuple(sorted(exact_n)),
+                exact_municipalities=tuple(sorted(exact_m)),
                 region_wide=region_wide,
-                place_words=tuple(dict.fromkeys(place_words)),
                 languages=tuple(sorted(row.code for row in languages[service_id])),
                 kind=service.kind.value,
                 informal=service.kind in INFORMAL_KINDS,

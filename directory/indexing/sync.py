@@ -61,7 +61,7 @@ def apply_pending(app: Flask, index: SearchIndex | None = None, lock_timeout: fl
             reference = reference or Reference.load(session)
             documents, removed = documents_for(session, [r.service_id for r in rows], reference)
             upto = rows[-1].id
-            index.write(documents, removed, applied_upto=upto)
+            index.write(documents, removed, applied_upto=upto, lexicon=reference.lexicon)
             applied += len(rows)
         # Keep the newest row always: SQLite hands out max(id) + 1, and an emptied table
         # would start again below what the index has applied.
@@ -93,7 +93,7 @@ def _build_and_swap(app: Flask, index: SearchIndex) -> None:
         generation = index.build_generation(
             all_documents(session, reference),
             applied_upto=start,
-            place_map=reference.place_map,
+            lexicon=reference.lexicon,
             expected=expected,
         )
     with index.writer_lock(), _new_session(app) as session:
@@ -106,7 +106,13 @@ def _build_and_swap(app: Flask, index: SearchIndex) -> None:
             # Read again: kinds of help or places may have been added during the build.
             reference = Reference.load(session)
             documents, removed = documents_for(session, [r.service_id for r in rows], reference)
-            index.write(documents, removed, applied_upto=rows[-1].id, generation=generation)
+            index.write(
+                documents,
+                removed,
+                applied_upto=rows[-1].id,
+                lexicon=reference.lexicon,
+                generation=generation,
+            )
         index.activate(generation)
 
 
