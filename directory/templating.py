@@ -165,36 +165,34 @@ def query_pair(name: str, value: str) -> str:
 URLS_KEPT = 4096
 
 
-def remembered_url_for():
-    """`url_for` for templates, remembering what it built: every page links to the same few
-    places (the style sheet, home, sign in, the search form) and building a URL takes
-    longer than printing it. Only relative URLs of full endpoint names, built from plain
-    values, are kept, per language and script root (what else goes into them)."""
-    kept: dict[tuple, str] = {}
-
-    def build(endpoint: str, **values) -> str:
-        if endpoint.startswith(".") or not has_request_context():
-            return url_for(endpoint, **values)
-        if any(name.startswith("_") for name in values):  # _external, _anchor, ...
-            return url_for(endpoint, **values)
-        key = (endpoint, request.script_root, current_language(), *sorted(values.items()))
-        try:
-            url = kept.get(key)
-        except TypeError:  # a list of values: built each time
-            return url_for(endpoint, **values)
-        if url is None:
-            url = url_for(endpoint, **values)
-            if len(kept) >= URLS_KEPT:
-                kept.clear()
-            kept[key] = url
-        return url
-
-    return build
+def kept_url_for(endpoint: str, **values) -> str:
+    """`url_for`, remembering what it built: every page links to the same few places (the
+    style sheet, home, sign in, the search form) and building a URL takes longer than
+    printing it. Only relative URLs of full endpoint names, built from plain values, are
+    kept, per app, language and script root (what else goes into them). Templates call it
+    as `url_for`."""
+    if endpoint.startswith(".") or not has_request_context():
+        return url_for(endpoint, **values)
+    if any(name.startswith("_") for name in values):  # _external, _anchor, ...
+        return url_for(endpoint, **values)
+    key = (endpoint, request.script_root, current_language(), *sorted(values.items()))
+    kept: dict[tuple, str] = current_app.extensions["kept urls"]
+    try:
+        url = kept.get(key)
+    except TypeError:  # a list of values: built each time
+        return url_for(endpoint, **values)
+    if url is None:
+        url = url_for(endpoint, **values)
+        if len(kept) >= URLS_KEPT:
+            kept.clear()
+        kept[key] = url
+    return url
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.finalize = neutralise_bidi
-    app.jinja_env.globals["url_for"] = remembered_url_for()
+    app.extensions["kept urls"] = {}
+    app.jinja_env.globals["url_for"] = kept_url_for
     app.jinja_env.globals.update(
         ui_languages=ui_languages,
         current_language=current_language,

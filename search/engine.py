@@ -34,7 +34,20 @@ TEXT_FIELDS = (*(f"text_{lang}" for lang in STEMMED_LANGUAGES), "text_any", "nam
 # the `Lexicon`, the others in these fields.
 FIELD_GROUPS = {name: "name" if name == "name" else "text" for name in TEXT_FIELDS}
 GROUP_WEIGHTS = {"help": 4, "name": 3, "place": 2, "text": 1}
-FACET_FIELDS = ("help", "exact_n", "exact_m", "lang", "kind", "formality", "line", "free", "region")
+# What the index files a listing under, by facet field. A page that shows every result
+# counts its filter values on these (a dozen cards) instead of over the whole index.
+FACET_VALUES: dict[str, Callable[[ListingDocument], tuple[str, ...]]] = {
+    "help": lambda listing: listing.help_codes,
+    "exact_n": lambda listing: listing.exact_neighbourhoods,
+    "exact_m": lambda listing: listing.exact_municipalities,
+    "lang": lambda listing: listing.languages,
+    "kind": lambda listing: (listing.kind,),
+    "formality": lambda listing: ("informal" if listing.informal else "formal",),
+    "line": lambda listing: (listing.line,),
+    "free": lambda listing: ({True: "yes", False: "no", None: "unknown"}[listing.free],),
+    "region": lambda listing: ("yes" if listing.region_wide else "no",),
+}
+FACET_FIELDS = tuple(FACET_VALUES)
 # What each indexing process may hold before it sorts postings through files on disk:
 # 50,000 listings on two processes then sort in memory (about 390 MB per process at
 # peak, for the length of a rebuild), a fifth faster than with 128.
@@ -209,15 +222,7 @@ class SearchIndex:
                 for t in texts
                 if t.locale not in STEMMED_LANGUAGES
             ),
-            "help": ",".join(document.help_codes),
-            "exact_n": ",".join(document.exact_neighbourhoods),
-            "exact_m": ",".join(document.exact_municipalities),
-            "lang": ",".join(document.languages),
-            "kind": document.kind,
-            "formality": "informal" if document.informal else "formal",
-            "line": document.line,
-            "free": {True: "yes", False: "no", None: "unknown"}[document.free],
-            "region": "yes" if document.region_wide else "no",
+            **{name: ",".join(values(document)) for name, values in FACET_VALUES.items()},
             "period": ",".join(period.token() for period in document.periods),
             "closed": ",".join(closure.token() for closure in document.closures),
             "card": document.as_shown(),
@@ -429,10 +434,14 @@ class _Snapshot:
             return result
 
         final = all_but(None)
-        counts = self._counts(all_but, request)
-        without = {group: all_but(group).bit_count() for group in masks}
+        total = final.bit_count()
         docnums = self._page(final, scores, request)
         listings = [self._card(docnum) for docnum in docnums]
+        # A filter not in use counts over every result: when the page shows them all, that
+        # is their cards (a dozen, often) rather than every value's set over the index.
+        every_result = listings if len(listings) == total else None
+        counts = self._counts(all_but, masks.keys(), every_result, request)
+        without = {group: all_but(group).bit_count() for group in masks}
         open_now: frozenset[str] = frozenset()
         if request.now is not None and any(card.periods for card in listings):
             now = request.now
@@ -443,9 +452,15 @@ class _Snapshot:
                 if mask >> docnum & 1
             )
         version = f"{self.generation.name}/{self.version}"
-        return SearchResult(listings, final.bit_count(), counts, without, loose, version, open_now)
+        return SearchResult(listings, total, counts, without, loose, version, open_now)
 
-    def _counts(self, all_but, request: SearchRequest) -> dict[str, dict[str, int]]:
+    def _counts(
+        self,
+        all_but,
+        in_use: Iterable[str],
+        every_result: list[ListingDocument] | None,
+        request: SearchRequest,
+    ) -> dict[str, dict[str, int]]:
         counts: dict[str, dict[str, int]] = {}
         place_base = all_but("place")
         near_n = self.facets["near_n"]
@@ -453,14 +468,11 @@ class _Snapshot:
             near_n = {n: near_n[n] for n in request.count_neighbourhoods if n in near_n}
         counts["neighbourhood"] = _count(near_n, place_base)
         counts["municipality"] = _count(self.facets["near_m"], place_base)
-        for group, facet in (
-            ("lang", "lang"),
-            ("help", "help"),
-            ("kind", "kind"),
-            ("formality", "formality"),
-            ("line", "line"),
-        ):
-            counts[group] = _count(self.facets[facet], all_but(group))
+        for group in ("lang", "help", "kind", "formality", "line"):
+            if every_result is not None and group not in in_use:
+                counts[group] = _tally(every_result, FACET_VALUES[group])
+            else:
+                counts[group] = _count(self.facets[group], all_but(group))
         counts["free"] = {"yes": (all_but("free") & self.facets["free"].get("yes", 0)).bit_count()}
         open_base = all_but("open")
         hours = self._hours_index() if open_base else None
@@ -567,6 +579,15 @@ def _union_of(masks: Iterable[int]) -> int:
 
 def _count(facet: dict[str, int], base: int) -> dict[str, int]:
     return {value: count for value, mask in facet.items() if (count := (base & mask).bit_count())}
+
+
+def _tally(listings: list[ListingDocument], values) -> dict[str, int]:
+    """What `_count` gives over exactly these listings."""
+    counts: dict[str, int] = {}
+    for listing in listings:
+        for value in values(listing):
+            counts[value] = counts.get(value, 0) + 1
+    return counts
 
 
 class _Hours:

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import time
 import uuid
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -164,6 +165,33 @@ def test_counts_show_what_each_value_would_give(small):
     assert result.counts["formality"] == {"formal": 2, "informal": 1}
     assert result.counts["line"] == {"zero": 2, "first": 1}
     assert result.counts["free"] == {"yes": 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "filters"),
+    [
+        ("", {}),
+        ("boodschappen", {}),
+        ("", {"neighbourhoods": {"8"}}),
+        ("", {"languages": {"nl"}, "help": {"social-network"}}),
+        ("", {"kinds": {"association"}}),
+        ("", {"free": True, "formality": {"formal"}}),
+    ],
+)
+def test_counts_are_the_same_whether_the_page_shows_every_result_or_not(small, text, filters):
+    """A page holding every result counts on its listings, another over the index."""
+    request = SearchRequest(
+        text=text,
+        filters=Filters(
+            **{k: frozenset(v) if isinstance(v, set) else v for k, v in filters.items()}
+        ),
+        now=MONDAY_10H,
+    )
+    index = sync.search_index(small)
+    every = index.search(replace(request, limit=50))
+    one = index.search(replace(request, limit=1))
+    assert len(every.listings) == every.total > 1
+    assert every.counts == one.counts
 
 
 def test_kind_formality_and_line_filters(small):

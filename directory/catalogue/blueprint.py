@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, current_app, g, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, render_template, request
 
 from directory import clock, hours
 from directory.accounts.sessions import current_account
@@ -14,7 +14,7 @@ from directory.i18n import SUPPORTED_LOCALES, current_language
 from directory.models import OrganizationKind, Role
 from directory.pagination import Page, page_number
 from directory.reach import ways_to_reach
-from directory.templating import query_pair
+from directory.templating import kept_url_for, query_pair
 from search import IndexUnavailable, LockTimeout
 
 bp = Blueprint("catalogue", __name__)
@@ -78,7 +78,7 @@ def search_url(drop: str | None = None, **replace) -> str:
     # encoded once per page (as Werkzeug's `url_for` would), then only put together.
     path = g.get("search_path")
     if path is None:
-        path = g.search_path = url_for("catalogue.search")
+        path = g.search_path = kept_url_for("catalogue.search")
         g.search_pairs = [
             (name, query_pair(name, value))
             for name, value in request.args.items(multi=True)

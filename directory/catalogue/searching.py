@@ -24,7 +24,7 @@ from directory.labels import (
     REGION_LABEL,
 )
 from directory.models import Line, OrganizationKind, language_display_name
-from directory.templating import MARK, Rendered, cut_at_mark
+from directory.templating import MARK, Rendered, cut_at_mark, kept_url_for
 from search import IndexUnavailable, ListingDocument, SearchRequest, SearchResult
 
 PER_PAGE = 20
@@ -94,7 +94,7 @@ def run_search(
         sync.ensure_ready(current_app._get_current_object())  # missing or damaged: rebuild
         result = index.search(request)
     # One URL build per page, not per result.
-    service_url = url_for("catalogue.service", service_id=uuid.UUID(int=0)).replace(
+    service_url = kept_url_for("catalogue.service", service_id=uuid.UUID(int=0)).replace(
         str(uuid.UUID(int=0)), "{}"
     )
     results = [
@@ -110,7 +110,7 @@ def run_search(
     if results:
         # Listing ids are UUIDs: nothing in them to encode.
         ids = "&".join(f"service={view.id}" for view in results)
-        handout_url = f"{url_for('catalogue.handout_page')}?{ids}"
+        handout_url = f"{kept_url_for('catalogue.handout_page')}?{ids}"
     return Outcome(result, results, suggestions, handout_url)
 
 
