@@ -466,6 +466,18 @@ def test_proposing_a_new_organisation_creates_it_when_approved(app, client, sess
     assert client.get(f"/en/organizations/{organization.id}").status_code == 200
 
 
+def test_a_rejected_proposal_is_told_it_can_propose_again(app, client, session, world):
+    """A proposed organisation has no listing to send a new request from."""
+    send(client, app, "/fr/organizations/propose", a_proposal())
+    [claim] = claims_in(session)
+    decide(coordinator_client(app, world), claim.id, action="reject", reason="Inconnue ici.")
+    [message] = mail.outbox(world.mail_dir)
+    body = message.get_content()
+    assert "Inconnue ici." in body
+    assert "la proposer à nouveau sur Nabij" in body
+    assert "fiche" not in body
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [

@@ -271,12 +271,20 @@ def _membership_added_message(account: Account, organization: Organization) -> m
 def _rejection_message(claim: Claim) -> mail.Message:
     with force_locale(claim.locale):
         subject = _("Your request on Nabij")
-        body = _(
-            "Thank you for your request on Nabij, the social map of Brussels. We could not "
-            "accept it, for this reason:\n\n%(reason)s\n\nIf you think we got it wrong, you "
-            "can send a new request from the listing.",
-            reason=claim.reason,
-        )
+        if claim.organization_id is None:  # a new organisation proposed: it has no listing
+            body = _(
+                "Thank you for proposing an organisation on Nabij, the social map of "
+                "Brussels. We could not add it, for this reason:\n\n%(reason)s\n\nIf you "
+                "think we got it wrong, you can propose it again on Nabij.",
+                reason=claim.reason,
+            )
+        else:
+            body = _(
+                "Thank you for your request on Nabij, the social map of Brussels. We could "
+                "not accept it, for this reason:\n\n%(reason)s\n\nIf you think we got it "
+                "wrong, you can send a new request from the listing.",
+                reason=claim.reason,
+            )
     return mail.Message(claim.email, subject, body)
 
 
