@@ -60,6 +60,9 @@ def from_environment() -> dict[str, object]:
         # A decided claim keeps the claimant's name and address this long (then only the
         # decision stays).
         "CLAIM_KEEP_DAYS": int(os.environ.get("CLAIM_KEEP_DAYS", 90)),
+        # A reader's address on an error report goes when the report is handled, and after
+        # this long if it is still open (it was only given for a thank-you).
+        "REPORT_EMAIL_KEEP_DAYS": int(os.environ.get("REPORT_EMAIL_KEEP_DAYS", 90)),
         "REFERRAL_ANONYMISE_AFTER_DAYS": int(os.environ.get("REFERRAL_ANONYMISE_AFTER_DAYS", 365)),
         # Email: SMTP when a host is given, else .eml files in instance/mail-outbox/.
         "MAIL_SMTP_HOST": os.environ.get("MAIL_SMTP_HOST"),

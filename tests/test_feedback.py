@@ -26,6 +26,7 @@ from directory.models import (
 )
 from tests import factories
 from tests.factories import csrf_token, make_account, sign_in
+from tests.test_pages import page_text
 
 PASSWORD = "correct horse battery staple"
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=BRUSSELS)
@@ -120,6 +121,33 @@ def test_a_report_without_an_account_lands_in_the_coordinators_queue(app, client
     detail = coordinator.get(f"/en/coordination/reports/{report.id}")
     assert "They are closed on Mondays now." in detail.text
     assert "reader@example.org" in detail.text
+
+
+def test_an_open_report_forgets_the_readers_address_after_the_keeping_time(
+    app, client, session, world
+):
+    response = send(
+        client, app, f"/fr/services/{world.service.id}/report", a_report(reporter_email="r@x.be")
+    )
+    days = app.config["REPORT_EMAIL_KEEP_DAYS"]
+    thanks = page_text(client.get(response.headers["Location"]))
+    assert f"au plus tard après {days} jours" in thanks
+    detail = coordinator_client(app, world).get(
+        f"/en/coordination/reports/{reports_in(session)[0].id}"
+    )
+    assert f"deleted after {days} days, even if the report is still open" in page_text(detail)
+    runner = app.test_cli_runner()
+    sent_at = app.config["FIXED_NOW"]
+    app.config["FIXED_NOW"] = sent_at + timedelta(days=days - 1)
+    assert "open error reports forgotten: 0" in runner.invoke(args=["feedback", "forget"]).output
+    assert reports_in(session)[0].reporter_email == "r@x.be"
+    app.config["FIXED_NOW"] = sent_at + timedelta(days=days + 1)
+    assert "open error reports forgotten: 1" in runner.invoke(args=["feedback", "forget"]).output
+    session.expire_all()
+    [report] = reports_in(session)
+    assert report.reporter_email is None
+    assert report.status is ReportStatus.OPEN
+    assert report.message == a_report()["message"]
 
 
 def test_an_organisation_can_be_reported_too(app, client, session, world):
@@ -553,11 +581,11 @@ def test_a_decided_claim_forgets_the_claimant_after_the_keeping_time(app, client
     runner = app.test_cli_runner()
     decided_at = app.config["FIXED_NOW"]
     app.config["FIXED_NOW"] = decided_at + timedelta(days=app.config["CLAIM_KEEP_DAYS"] - 1)
-    assert "forgotten: 0" in runner.invoke(args=["feedback", "forget"]).output
+    assert "Claims forgotten: 0" in runner.invoke(args=["feedback", "forget"]).output
     assert claims_in(session)[0].email == "fatima@example.org"
     app.config["FIXED_NOW"] = decided_at + timedelta(days=app.config["CLAIM_KEEP_DAYS"] + 1)
-    assert "forgotten: 1" in runner.invoke(args=["feedback", "forget"]).output
-    assert "forgotten: 0" in runner.invoke(args=["feedback", "forget"]).output
+    assert "Claims forgotten: 1" in runner.invoke(args=["feedback", "forget"]).output
+    assert "Claims forgotten: 0" in runner.invoke(args=["feedback", "forget"]).output
     [forgotten] = claims_in(session)
     assert "fatima" not in f"{forgotten.name} {forgotten.email} {forgotten.message}".lower()
     assert forgotten.status is RequestStatus.REJECTED
@@ -567,5 +595,5 @@ def test_a_decided_claim_forgets_the_claimant_after_the_keeping_time(app, client
 def test_a_pending_claim_is_never_forgotten(app, client, session, world):
     send(client, app, f"/nl/organizations/{world.org.id}/claim", a_claim())
     app.config["FIXED_NOW"] += timedelta(days=3650)
-    assert "forgotten: 0" in app.test_cli_runner().invoke(args=["feedback", "forget"]).output
+    assert "Claims forgotten: 0" in app.test_cli_runner().invoke(args=["feedback", "forget"]).output
     assert claims_in(session)[0].email == "fatima@example.org"

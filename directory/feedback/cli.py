@@ -1,5 +1,6 @@
 """`flask feedback forget`: the claimants' details of decided claims, forgotten after
-CLAIM_KEEP_DAYS (run daily from cron, beside `flask referrals purge`)."""
+CLAIM_KEEP_DAYS, and readers' addresses on error reports still open after
+REPORT_EMAIL_KEEP_DAYS (run daily from cron, beside `flask referrals purge`)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,15 @@ group = AppGroup("feedback", help="Error reports and claims: retention (run dail
 
 @group.command("forget")
 def forget() -> None:
-    """Forget who made claims decided more than CLAIM_KEEP_DAYS ago."""
-    keep = timedelta(days=current_app.config["CLAIM_KEEP_DAYS"])
+    """Forget who made claims decided more than CLAIM_KEEP_DAYS ago, and the addresses on
+    error reports older than REPORT_EMAIL_KEEP_DAYS."""
+    config = current_app.config
     with db.transaction() as session:
-        count = operations.forget_decided_claims(session, keep)
-    click.echo(f"Claims forgotten: {count}.")
+        claims = operations.forget_decided_claims(
+            session, timedelta(days=config["CLAIM_KEEP_DAYS"])
+        )
+        reports = operations.forget_report_addresses(
+            session, timedelta(days=config["REPORT_EMAIL_KEEP_DAYS"])
+        )
+    click.echo(f"Claims forgotten: {claims}.")
+    click.echo(f"Addresses on open error reports forgotten: {reports}.")

@@ -318,6 +318,21 @@ def claims(session: Session, *, pending_only: bool) -> list[Claim]:
     return list(session.scalars(query))
 
 
+def forget_report_addresses(session: Session, older_than: timedelta) -> int:
+    """Error reports still open after `older_than` lose the reader's email address (it was
+    given only to be thanked once the listing is corrected). Returns how many."""
+    cutoff = clock.utc_now() - older_than
+    reports = session.scalars(
+        select(ErrorReport).where(
+            ErrorReport.created_at < cutoff, ErrorReport.reporter_email.is_not(None)
+        )
+    ).all()
+    for report in reports:
+        report.reporter_email = None
+    session.flush()
+    return len(reports)
+
+
 def forget_decided_claims(session: Session, older_than: timedelta) -> int:
     """Claims decided more than `older_than` ago lose the claimant's name, address, role and
     message; the decision stays (what, who decided, when, why). An approved claimant has an
