@@ -5,8 +5,9 @@ every request cost more than searching the index. The sentence is the same for e
 in a language, so each language gets its own compiled copy of every template (a Jinja overlay
 environment: same loader, globals and filters, its own cache). When that copy is compiled,
 `_("a literal")` becomes the translated text, and `_("… %(name)s …", name=value)` keeps only
-the formatting of `value` for the request. Everything else (`ngettext`, a `_()` of a variable)
-is still translated at render time, as before.
+the formatting of `value` for the request. `ngettext` of two literals looks its plural form up
+in that language's catalogue, which the copy holds, without asking which language the request
+is in. A `_()` of a variable is still translated at render time, as before.
 
 The result is exactly what Jinja's newstyle gettext would print: the translation, marked safe
 where the template autoescapes, `%`-formatted with its (escaped) variables.
@@ -24,7 +25,9 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 GETTEXT_NAMES = frozenset({"_", "gettext"})
+NGETTEXT_NAMES = frozenset({"ngettext"})
 FORMAT = "_format_translated"
+PLURAL = "_format_plural"
 
 
 @pass_context
@@ -35,10 +38,22 @@ def _format_translated(context: Context, text: str, /, **variables: Any) -> str:
     return text % variables
 
 
+@pass_context
+def _format_plural(
+    context: Context, singular: str, plural: str, num: int, /, **variables: Any
+) -> str:
+    """What newstyle ngettext does (jinja2.ext._make_new_ngettext), with the catalogue of the
+    language the template was compiled for."""
+    variables.setdefault("num", num)
+    text = context.environment.translations().ungettext(singular, plural, num)
+    return _format_translated(context, text, **variables)
+
+
 class LocaleEnvironment(FlaskEnvironment):
     """The application's environment: hands each request the templates of its language."""
 
     locale: str | None = None  # set on the per-language copies only
+    _catalogue: Any = None  # their translations, read once
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -93,10 +108,15 @@ class LocaleEnvironment(FlaskEnvironment):
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         tree = super()._parse(source, name, filename)
         if self.locale is not None:
-            with force_locale(self.locale):
-                translations = get_translations()
-            _translate_calls(tree, translations.ugettext)
+            _translate_calls(tree, self.translations().ugettext)
         return tree
+
+    def translations(self):
+        """The catalogue of this copy's language."""
+        if self._catalogue is None:
+            with force_locale(self.locale):
+                self._catalogue = get_translations()
+        return self._catalogue
 
 
 def _translate_calls(node: nodes.Node, translate) -> None:
@@ -112,18 +132,36 @@ def _translate_calls(node: nodes.Node, translate) -> None:
                     _translate_calls(value[position], translate)
 
 
-def _translated(node: nodes.Node, translate) -> nodes.Node:
-    """`_("literal", **variables)` translated; any other node as it was."""
-    if not (
+def _literal_call(node: nodes.Node, names: frozenset[str], count: int, literal: int) -> bool:
+    """`node` calls one of `names` with `count` arguments, the first `literal` of them
+    strings written in the template, and no *args or **kwargs."""
+    return (
         isinstance(node, nodes.Call)
         and isinstance(node.node, nodes.Name)
-        and node.node.name in GETTEXT_NAMES
-        and len(node.args) == 1
-        and isinstance(node.args[0], nodes.Const)
-        and isinstance(node.args[0].value, str)
+        and node.node.name in names
+        and len(node.args) == count
+        and all(
+            isinstance(arg, nodes.Const) and isinstance(arg.value, str)
+            for arg in node.args[:literal]
+        )
         and node.dyn_args is None
         and node.dyn_kwargs is None
-    ):
+    )
+
+
+def _translated(node: nodes.Node, translate) -> nodes.Node:
+    """`_("literal", **variables)` translated, `ngettext("literal", "literal", n, **variables)`
+    bound to the catalogue; any other node as it was."""
+    if _literal_call(node, NGETTEXT_NAMES, count=3, literal=2):
+        return nodes.Call(
+            nodes.Name(PLURAL, "load", lineno=node.lineno),
+            node.args,
+            node.kwargs,
+            None,
+            None,
+            lineno=node.lineno,
+        )
+    if not _literal_call(node, GETTEXT_NAMES, count=1, literal=1):
         return node
     text = translate(node.args[0].value)
     if not node.kwargs:
@@ -144,3 +182,4 @@ def _translated(node: nodes.Node, translate) -> nodes.Node:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals[FORMAT] = _format_translated
+    app.jinja_env.globals[PLURAL] = _format_plural

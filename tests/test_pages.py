@@ -273,20 +273,22 @@ def test_a_template_translated_when_compiled_prints_what_gettext_gives(app):
 
     source = (
         '{{ _("Search") }}|{{ _("Page %(number)d of %(count)d", number=2, count=5) }}'
-        '|{{ _(word) }}|{{ ngettext("%(num)d result", "%(num)d results", 3) }}'
+        '|{{ _(word) }}|{{ ngettext("%(num)d result", "%(num)d results", n) }}'
     )
-    for lang in ("fr", "ar", "nl"):
-        with app.test_request_context(f"/{lang}/"):
-            app.preprocess_request()
-            expected = "|".join(
-                [
-                    gettext("Search"),
-                    gettext("Page %(number)d of %(count)d", number=2, count=5),
-                    gettext("Remove"),
-                    ngettext("%(num)d result", "%(num)d results", 3),
-                ]
-            )
-            assert app.jinja_env.from_string(source).render(word="Remove") == expected
+    # Every plural form: Arabic has six, Polish three, French counts 0 as singular.
+    for lang in ("fr", "ar", "nl", "pl"):
+        for n in (0, 1, 2, 3, 5, 11, 22, 100, 101):
+            with app.test_request_context(f"/{lang}/"):
+                app.preprocess_request()
+                expected = "|".join(
+                    [
+                        gettext("Search"),
+                        gettext("Page %(number)d of %(count)d", number=2, count=5),
+                        gettext("Remove"),
+                        ngettext("%(num)d result", "%(num)d results", n),
+                    ]
+                )
+                assert app.jinja_env.from_string(source).render(word="Remove", n=n) == expected
 
 
 def test_a_query_parameter_named_like_a_route_value_is_no_error(client):
