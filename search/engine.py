@@ -12,7 +12,7 @@ import os
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -457,7 +457,7 @@ class _Snapshot:
     def _counts(
         self,
         all_but,
-        in_use: Iterable[str],
+        in_use: Collection[str],
         every_result: list[ListingDocument] | None,
         request: SearchRequest,
     ) -> dict[str, dict[str, int]]:
