@@ -51,7 +51,7 @@ class Database:
 
     def __init__(self) -> None:
         self.session: scoped_session[Session] = scoped_session(
-            self._new_session, scopefunc=_current_app_context_id
+            self.new_session, scopefunc=_current_app_context_id
         )
 
     def init_app(self, app: Flask, bind: Engine | Connection | None = None) -> None:
@@ -64,7 +64,10 @@ class Database:
     def engine(self) -> Engine:
         return current_app.extensions["database.engine"]
 
-    def _new_session(self) -> Session:
+    def new_session(self) -> Session:
+        """A session of its own, outside the request's (`session()`): for work that commits
+        apart from the page, such as the index writer and the log of empty searches. The
+        caller closes it."""
         bind = current_app.extensions["database.bind"]
         if bind is None:
             return Session(bind=self.engine, expire_on_commit=False)

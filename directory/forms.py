@@ -1,11 +1,57 @@
-"""Forms shared by several parts of the app: a bare confirmation, and the one-click page that
-a single-use emailed link opens (opening a link changes nothing, so a mail scanner that
-follows every link cannot use it up: the person clicks a button, which posts the token)."""
+"""What every form of the app shares: the email and phone checks, typed text without control
+characters, a bare confirmation, and the one-click page that a single-use emailed link opens
+(opening a link changes nothing, so a mail scanner that follows every link cannot use it up:
+the person clicks a button, which posts the token)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import HiddenField, ValidationError
+
+# Deliberately loose: one @, something on both sides, a dot in the domain. The link or the
+# message we send is the real check.
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+# Digits with the separators people write (+32 2 123 45 67, 02/123.45.67, (0)470 ...).
+PHONE = re.compile(r"^\+?[0-9 ./()-]{6,30}$")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def is_email(text: str) -> bool:
+    return bool(EMAIL.match(text.strip()))
+
+
+def is_phone(text: str) -> bool:
+    return bool(PHONE.match(text.strip()))
+
+
+class Check:
+    """A field validator from a test of its text; an empty field passes (say DataRequired
+    where one is needed)."""
+
+    def __init__(self, test: Callable[[str], bool], message) -> None:
+        self.test, self.message = test, message
+
+    def __call__(self, _form, field) -> None:
+        if field.data and not self.test(field.data):
+            raise ValidationError(self.message)
+
+
+def email_check(message=None) -> Check:
+    return Check(is_email, message or _l("This does not look like an email address."))
+
+
+def phone_check(message=None) -> Check:
+    return Check(is_phone, message or _l("This does not look like a phone number."))
+
+
+def no_control_characters(_form, field) -> None:
+    """Typed text never holds control characters (PostgreSQL refuses NUL outright)."""
+    if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
+        raise ValidationError(_l("This contains characters that cannot be typed."))
 
 
 class ConfirmForm(FlaskForm):

@@ -23,19 +23,14 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from directory import clock, mail, ratelimit
+from directory import clock, mail, ratelimit, responses
 from directory.accounts import forms, operations, passwords, second_factor, sessions, tokens
-from directory.accounts.sessions import (
-    current_account,
-    current_session,
-    role_required,
-    safe_next,
-    sign_in_required,
-)
+from directory.accounts.permissions import role_required, safe_next, sign_in_required
+from directory.accounts.sessions import current_account, current_session
 from directory.extensions import db
 from directory.i18n import current_language
 from directory.models import Account, Role, TokenPurpose
-from directory.templating import text_of
+from directory.rendering.template_globals import text_of
 
 bp = Blueprint("accounts", __name__)
 
@@ -47,10 +42,7 @@ RESET_LIMIT = "5/hour"  # per email address
 RESET_ADDRESS_LIMIT = "50/hour"
 
 
-@bp.after_request
-def _never_stored(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    return response
+responses.never_stored(bp)
 
 
 def _after_sign_in(target: str | None) -> Response:

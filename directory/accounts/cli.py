@@ -9,13 +9,14 @@ from flask.cli import AppGroup
 
 from directory.accounts import operations
 from directory.extensions import db
+from directory.forms import is_email
 from directory.i18n import SUPPORTED_LOCALES
 from directory.models import Organization, Role
 
-accounts_group = AppGroup("accounts", help="People who sign in: invite and list them.")
+group = AppGroup("accounts", help="People who sign in: invite and list them.")
 
 
-@accounts_group.command("invite")
+@group.command("invite")
 @click.argument("email")
 @click.option("--name", required=True, help="The person's name, as others will see it.")
 @click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
@@ -29,7 +30,7 @@ accounts_group = AppGroup("accounts", help="People who sign in: invite and list 
 @click.option("--locale", default="nl", type=click.Choice(SUPPORTED_LOCALES), show_default=True)
 def invite(email: str, name: str, role: str, organizations: tuple[uuid.UUID, ...], locale: str):
     """Create an account for EMAIL and print its invitation link (valid 7 days)."""
-    if "@" not in email or len(email) > 254:
+    if not is_email(email) or len(email) > 254:
         raise click.BadParameter("not an email address", param_hint="EMAIL")
     with db.transaction() as session:
         if operations.find_by_email(session, email) is not None:
@@ -50,7 +51,7 @@ def invite(email: str, name: str, role: str, organizations: tuple[uuid.UUID, ...
     click.echo(link)
 
 
-@accounts_group.command("list")
+@group.command("list")
 def list_accounts() -> None:
     """Every account: email, role, state, organisations."""
     session = db.session()

@@ -3,7 +3,6 @@ the browser's own checks are only a help."""
 
 from __future__ import annotations
 
-import re
 import uuid
 
 from flask_babel import lazy_gettext as _l
@@ -20,20 +19,10 @@ from wtforms.fields import EmailField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from directory.accounts import passwords, second_factor
+from directory.forms import email_check, no_control_characters
 from directory.i18n import SUPPORTED_LOCALES, ui_languages
 from directory.labels import ROLE_LABELS
 from directory.models import Role
-
-# Deliberately loose: one @, something on both sides, a dot in the domain. The link we send
-# is the real check.
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def no_control_characters(_form: FlaskForm, field: StringField) -> None:
-    """Typed text never holds control characters (PostgreSQL refuses NUL outright)."""
-    if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
-        raise ValidationError(_l("This contains characters that cannot be typed."))
 
 
 def _email_field() -> EmailField:
@@ -43,7 +32,7 @@ def _email_field() -> EmailField:
         validators=[
             DataRequired(message=_l("Enter your email address.")),
             Length(max=254, message=_l("This email address is too long.")),
-            Regexp(EMAIL_PATTERN, message=_l("Enter an email address like name@example.org.")),
+            email_check(_l("Enter an email address like name@example.org.")),
             no_control_characters,
         ],
         filters=[lambda value: value.strip() if isinstance(value, str) else value],

@@ -1,5 +1,5 @@
-"""Who is there: sessions held on the server, the cookie that names one, and the view
-decorators that ask for a signed-in account or a role.
+"""Who is there: sessions held on the server and the cookie that names one (the view
+decorators that ask for an account are in `directory.accounts.permissions`).
 
 The cookie carries a random token; the database keeps only its SHA-256, so a leaked copy of
 the database signs nobody in. Because the session lives on the server, signing out,
@@ -18,19 +18,16 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from collections.abc import Callable
 from datetime import timedelta
-from functools import wraps
-from typing import Any
-from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, current_app, g, redirect, request, url_for
+from flask import Flask, Response, current_app, g, request
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
 from directory import clock
 from directory.extensions import db
-from directory.models import Account, AccountSession, Role
+from directory.models import Account, AccountSession
+from directory.responses import no_store
 
 COOKIE_NAME = "nabij_session"
 LAST_SEEN_EVERY = timedelta(minutes=1)  # write last_seen_at at most this often
@@ -170,54 +167,6 @@ def _write_cookie(response: Response) -> Response:
         )
     if g.get("had_session_cookie") or "Set-Cookie" in response.headers:
         # A page made for someone signed in must not be kept by a browser or a proxy.
-        response.headers["Cache-Control"] = "no-store"
+        no_store(response)
         response.vary.add("Cookie")
     return response
-
-
-def safe_next(value: str | None) -> str | None:
-    """`value` if it is a path on this site, else None: a `next` parameter must never send
-    someone to another site after signing in."""
-    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
-        return None
-    if any(ord(character) < 32 or ord(character) == 127 for character in value):
-        return None
-    parts = urlsplit(value)
-    if parts.scheme or parts.netloc:
-        return None
-    return value
-
-
-def _sign_in_redirect() -> Response:
-    here = request.full_path.rstrip("?") if request.method == "GET" else None
-    return redirect(url_for("accounts.sign_in", next=safe_next(here)))
-
-
-def sign_in_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """The view needs a signed-in account; others go to the sign-in page and come back."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if current_account() is None:
-            return _sign_in_redirect()
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
-def role_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """The view needs a signed-in account with one of `roles`; any other account gets 403."""
-
-    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
-        @wraps(view)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            account = current_account()
-            if account is None:
-                return _sign_in_redirect()
-            if account.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorator

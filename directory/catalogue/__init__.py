@@ -1,1 +1,11 @@
-"""Public pages of the catalogue: home, organisations, services (search follows)."""
+"""Public pages of the catalogue: home, search, organisations, services, handouts; and the
+anonymous record of searches that found nothing."""
+
+from flask import Flask
+
+from directory.catalogue import blueprint, gaps
+
+
+def init_app(app: Flask) -> None:
+    gaps.init_app(app)
+    app.register_blueprint(blueprint.bp, url_prefix="/<lang_code>")

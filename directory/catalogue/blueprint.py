@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, current_app, g, render_template, request
+from flask import Blueprint, abort, g, render_template, request
 
 from directory import clock, hours
 from directory.accounts.sessions import current_account
@@ -14,7 +14,8 @@ from directory.i18n import SUPPORTED_LOCALES, current_language
 from directory.models import OrganizationKind, Role
 from directory.pagination import Page, page_number
 from directory.reach import ways_to_reach
-from directory.templating import kept_url_for, query_pair
+from directory.rendering import search_page
+from directory.rendering.urls import kept_url_for, query_pair
 from search import IndexUnavailable, LockTimeout
 
 bp = Blueprint("catalogue", __name__)
@@ -36,7 +37,7 @@ def home():
 
 @bp.get("/search")
 def search():
-    words = search_params.vocabulary(db.session, current_app.config["DATABASE_URL"])
+    words = search_params.vocabulary(db.session)
     params = search_params.read_params(request.args, words)
     now = clock.now()
     me = current_account()
@@ -52,7 +53,8 @@ def search():
         outcome=outcome,
         page=Page(number=params.page, per_page=searching.PER_PAGE, total=outcome.result.total),
         now=now,
-        facets=searching.facet_groups(params, words, outcome.result, current_language()),
+        results=search_page.result_views(outcome.results, words),
+        facets=search_page.facet_groups(params, words, outcome.result, current_language()),
         search_url=search_url,
         filter_labels=searching.filter_labels(words, current_language()),
     )

@@ -42,20 +42,16 @@ class _Pending:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-_apps: weakref.WeakSet[Flask] = weakref.WeakSet()
-
-
 def init_app(app: Flask) -> None:
     app.extensions["zero_result_log"] = _Pending()
-    _apps.add(app)
+    atexit.register(_write_at_exit, weakref.ref(app))
 
 
-@atexit.register
-def _write_at_exit() -> None:
-    for app in list(_apps):
-        if app.extensions["zero_result_log"].records:
-            with app.app_context():
-                write_pending()
+def _write_at_exit(app_ref: weakref.ref[Flask]) -> None:
+    app = app_ref()
+    if app is not None and app.extensions["zero_result_log"].records:
+        with app.app_context():
+            write_pending()
 
 
 def record_zero_result(params: SearchParams, locale: str) -> None:
@@ -94,7 +90,7 @@ def write_pending() -> bool:
         records, pending.records = pending.records, []
     if not records:
         return True
-    session = db._new_session()
+    session = db.new_session()
     sqlite = session.get_bind().dialect.name == "sqlite"
     try:
         if sqlite:

@@ -19,7 +19,7 @@ from directory.catalogue import queries
 from directory.i18n import pick_text, ui_languages
 from directory.models import Service
 from directory.reach import ways_to_reach
-from directory.templating import format_day_in, format_period_in
+from directory.rendering.formats import format_day_in, format_period_in
 
 MAX_LISTINGS = 10
 PROVIDER_LANGUAGES = ("nl", "fr")

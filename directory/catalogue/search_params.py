@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.datastructures import MultiDict
@@ -128,19 +129,17 @@ class Vocabulary:
         )
 
 
-_cache: dict[str, tuple[float, Vocabulary]] = {}
+VOCABULARY = "search vocabulary"  # app.extensions: (when loaded, the vocabulary)
 
 
-def vocabulary(
-    session: Callable[[], Session], database_url: str, max_age: float = 300.0
-) -> Vocabulary:
-    """Reference data changes with a seed load; a few minutes' cache per process is fine.
+def vocabulary(session: Callable[[], Session], max_age: float = 300.0) -> Vocabulary:
+    """Reference data changes with a seed load; a few minutes' cache per app is fine.
     `session` gives a database session, asked for only when the cache is out of date."""
-    cached = _cache.get(database_url)
+    cached = current_app.extensions.get(VOCABULARY)
     if cached and clock_time.monotonic() - cached[0] < max_age:
         return cached[1]
     loaded = Vocabulary.load(session())
-    _cache[database_url] = (clock_time.monotonic(), loaded)
+    current_app.extensions[VOCABULARY] = (clock_time.monotonic(), loaded)
     return loaded
 
 

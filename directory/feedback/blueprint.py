@@ -15,7 +15,6 @@ import uuid
 
 from flask import (
     Blueprint,
-    Flask,
     Response,
     abort,
     current_app,
@@ -29,10 +28,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from directory import ratelimit
-from directory.accounts import sessions
+from directory import ratelimit, responses
+from directory.accounts import permissions, sessions
 from directory.extensions import db
-from directory.feedback import cli, operations, spam
+from directory.feedback import operations, spam
 from directory.feedback.forms import (
     ClaimDecisionForm,
     ClaimForm,
@@ -40,11 +39,6 @@ from directory.feedback.forms import (
     PublicForm,
     ReportDecisionForm,
     ReportForm,
-)
-from directory.feedback.labels import (
-    CLAIM_STATUS_LABELS,
-    ERROR_KIND_LABELS,
-    REPORT_STATUS_LABELS,
 )
 from directory.i18n import current_language
 from directory.labels import KIND_LABELS
@@ -67,23 +61,8 @@ DEFAULT_LIMITS = {
 }
 
 
-def init_app(app: Flask) -> None:
-    for key, value in DEFAULT_LIMITS.items():
-        app.config.setdefault(key, value)
-    app.jinja_env.globals.update(
-        error_kind_labels=ERROR_KIND_LABELS,
-        report_status_labels=REPORT_STATUS_LABELS,
-        claim_status_labels=CLAIM_STATUS_LABELS,
-    )
-    app.register_blueprint(bp, url_prefix="/<lang_code>")
-    app.cli.add_command(cli.group)
-
-
-@bp.after_request
-def _never_cached(response: Response) -> Response:
-    # Forms carry a CSRF token and a stamp; queues carry what the public sent.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+# Forms carry a CSRF token and a stamp; queues carry what the public sent.
+responses.never_stored(bp)
 
 
 # Public forms -----------------------------------------------------------------------------
@@ -264,7 +243,7 @@ def _already_decided(endpoint: str, **values: object) -> Response:
 
 
 @bp.get("/coordination/reports")
-@sessions.role_required(Role.COORDINATOR)
+@permissions.role_required(Role.COORDINATOR)
 def reports():
     open_only = request.args.get("show") != "all"
     return _queue_page(
@@ -289,7 +268,7 @@ def _report_or_404(report_id: uuid.UUID) -> ErrorReport:
 
 
 @bp.get("/coordination/reports/<uuid:report_id>")
-@sessions.role_required(Role.COORDINATOR)
+@permissions.role_required(Role.COORDINATOR)
 def report_detail(report_id: uuid.UUID):
     return _queue_page(
         "feedback/report_detail.html", report=_report_or_404(report_id), form=ReportDecisionForm()
@@ -297,7 +276,7 @@ def report_detail(report_id: uuid.UUID):
 
 
 @bp.post("/coordination/reports/<uuid:report_id>/decide")
-@sessions.role_required(Role.COORDINATOR)
+@permissions.role_required(Role.COORDINATOR)
 def decide_report(report_id: uuid.UUID):
     report = _report_or_404(report_id)
     if report.status is not ReportStatus.OPEN:
@@ -323,7 +302,7 @@ def decide_report(report_id: uuid.UUID):
 
 
 @bp.get("/coordination/claims")
-@sessions.role_required(Role.COORDINATOR)
+@permissions.role_required(Role.COORDINATOR)
 def claims():
     pending_only = request.args.get("show") != "all"
     return _queue_page(
@@ -353,13 +332,13 @@ def _claim_page(claim: Claim, form: ClaimDecisionForm, status: int = 200):
 
 
 @bp.get("/coordination/claims/<uuid:claim_id>")
-@sessions.role_required(Role.COORDINATOR)
+@permissions.role_required(Role.COORDINATOR)
 def claim_detail(claim_id: uuid.UUID):
     return _claim_page(_claim_or_404(claim_id), ClaimDecisionForm())
 
 
 @bp.post("/coordination/claims/<uuid:claim_id>/decide")
-@sessions.role_required(Role.COORDINATOR)
+@permissions.role_required(Role.COORDINATOR)
 def decide_claim(claim_id: uuid.UUID):
     claim = _claim_or_404(claim_id)
     if claim.status is not RequestStatus.PENDING:

@@ -17,13 +17,12 @@ from wtforms.validators import (
     InputRequired,
     Length,
     Optional,
-    Regexp,
     ValidationError,
 )
 
-from directory.accounts.forms import EMAIL_PATTERN, no_control_characters
 from directory.feedback import spam
 from directory.feedback.labels import ERROR_KIND_LABELS
+from directory.forms import email_check, no_control_characters
 from directory.labels import KIND_LABELS
 
 MESSAGE_MAX = 2000
@@ -68,7 +67,7 @@ def _email(label, required: bool, description=None) -> EmailField:
         validators=[
             first,
             Length(max=254, message=_l("This email address is too long.")),
-            Regexp(EMAIL_PATTERN, message=_l("Enter an email address like name@example.org.")),
+            email_check(_l("Enter an email address like name@example.org.")),
             no_control_characters,
         ],
         filters=[_strip],

@@ -5,25 +5,21 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from directory import clock
-from directory.accounts import sessions, tokens
+from directory import clock, responses
+from directory.accounts import permissions, sessions, tokens
 from directory.extensions import db
 from directory.forms import ConfirmForm, LinkForm
-from directory.freshness import checks, cli, rules
+from directory.freshness import checks, rules
 from directory.models import Organization, Role, TokenPurpose
 
 bp = Blueprint("freshness", __name__)
 
 
-@bp.after_request
-def _never_cached(response):
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+responses.never_stored(bp, no_referrer=True)
 
 
 def _organization(organization_id: uuid.UUID) -> Organization:
@@ -65,13 +61,12 @@ def confirm():
 
 
 @bp.post("/organizations/<uuid:organization_id>/still-right")
-@sessions.role_required(Role.ORGANIZATION_MEMBER, Role.COORDINATOR)
+@permissions.role_required(Role.ORGANIZATION_MEMBER, Role.COORDINATOR)
 def confirm_signed_in(organization_id: uuid.UUID):
     """A member (or a coordinator) confirms the listing from its page."""
     account = sessions.current_account()
+    permissions.require_editable(organization_id)
     organization = _organization(organization_id)
-    if account.role is Role.ORGANIZATION_MEMBER and organization.id not in account.organization_ids:
-        abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     session = db.session()
@@ -82,7 +77,7 @@ def confirm_signed_in(organization_id: uuid.UUID):
 
 
 @bp.get("/coordination/stale")
-@sessions.role_required(Role.COORDINATOR)
+@permissions.role_required(Role.COORDINATOR)
 def stale_listings():
     session = db.session()
     today = clock.now().date()
@@ -100,21 +95,3 @@ def _name(organization: Organization) -> str:
     original = next((text for text in texts.values() if text.is_original), None)
     chosen = original or next(iter(texts.values()), None)
     return chosen.name if chosen else _("the organisation")
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp, url_prefix="/<lang_code>")
-    app.cli.add_command(cli.group)
-    app.jinja_env.globals.update(
-        is_stale=lambda listing: rules.is_stale(listing.assured_date, clock.now().date()),
-        can_confirm_listing=_can_confirm,
-    )
-
-
-def _can_confirm(organization: Organization) -> bool:
-    account = sessions.current_account()
-    if account is None:
-        return False
-    if account.role is Role.COORDINATOR:
-        return True
-    return account.role is Role.ORGANIZATION_MEMBER and organization.id in account.organization_ids

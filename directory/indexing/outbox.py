@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 
+from flask import Flask
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
@@ -67,7 +68,12 @@ def _services_touched(session: Session, instance) -> set[uuid.UUID]:
     return set()
 
 
-@event.listens_for(Session, "before_flush")
+def init_app(_app: Flask) -> None:
+    """Every session of the process records its changes (once, whatever the number of apps)."""
+    if not event.contains(Session, "before_flush", _record_changes):
+        event.listen(Session, "before_flush", _record_changes)
+
+
 def _record_changes(session: Session, _context, _instances) -> None:
     touched: set[uuid.UUID] = set()
     for instance in (*session.new, *session.dirty, *session.deleted):
@@ -76,11 +82,6 @@ def _record_changes(session: Session, _context, _instances) -> None:
         if instance in session.dirty and not session.is_modified(instance):
             continue
         touched |= _services_touched(session, instance)
-    # Attributes linking a new service: their link_id is filled from the service at flush.
-    for instance in session.new:
-        if isinstance(instance, Service):
-            for attribute in instance.attributes:
-                attribute.link_id = instance.id
     if touched:
         _serialise_outbox_writers(session)
         session.add_all(SearchOutbox(service_id=service_id) for service_id in sorted(touched))

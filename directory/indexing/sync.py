@@ -37,7 +37,7 @@ def search_index(app: Flask | None = None) -> SearchIndex:
 
 def _new_session(app: Flask) -> Session:
     with app.app_context():
-        return db._new_session()
+        return db.new_session()
 
 
 def apply_pending(app: Flask, index: SearchIndex | None = None, lock_timeout: float = 60.0) -> int:

@@ -11,7 +11,6 @@ import uuid
 
 from flask import (
     Blueprint,
-    Flask,
     Response,
     abort,
     flash,
@@ -25,7 +24,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from wtforms.fields.choices import SelectChoice
 
-from directory.accounts import sessions
+from directory import responses
+from directory.accounts import permissions, sessions
 from directory.catalogue import queries as catalogue_queries
 from directory.extensions import db
 from directory.forms import ConfirmForm
@@ -51,10 +51,7 @@ EDITORS = (Role.ORGANIZATION_MEMBER, Role.COORDINATOR)
 HISTORY_LIMIT = 300
 
 
-@bp.after_request
-def _never_cached(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    return response
+responses.never_stored(bp)
 
 
 def _account() -> Account:
@@ -65,9 +62,7 @@ def _account() -> Account:
 
 def _organization(session: Session, organization_id: uuid.UUID) -> Organization:
     """An organisation the reader may edit; anything else is "not found"."""
-    account = _account()
-    if account.role is not Role.COORDINATOR and organization_id not in account.organization_ids:
-        abort(404)
+    permissions.require_editable(organization_id)
     organization = session.get(Organization, organization_id)
     if organization is None:
         abort(404)
@@ -82,15 +77,10 @@ def _service(session: Session, organization: Organization, service_id: uuid.UUID
 
 
 def _change_request(session: Session, request_id: uuid.UUID) -> ChangeRequest:
-    account = _account()
     found = session.get(ChangeRequest, request_id)
     if found is None:
         abort(404)
-    if (
-        account.role is not Role.COORDINATOR
-        and found.organization_id not in account.organization_ids
-    ):
-        abort(404)
+    permissions.require_editable(found.organization_id)
     return found
 
 
@@ -100,7 +90,7 @@ def _name(listing) -> str:
 
 
 @bp.get("/")
-@sessions.role_required(*EDITORS)
+@permissions.role_required(*EDITORS)
 def index():
     """A member's organisations and their change requests; coordinators go to the queue."""
     account = _account()
@@ -161,7 +151,7 @@ def _not_saved() -> None:
 
 
 @bp.route("/organizations/<uuid:organization_id>", methods=["GET", "POST"])
-@sessions.role_required(*EDITORS)
+@permissions.role_required(*EDITORS)
 def edit_organization(organization_id: uuid.UUID):
     session = db.session()
     organization = _organization(session, organization_id)
@@ -248,7 +238,7 @@ def _service_page(form, organization, service, pending, status: int, keep_hours=
 @bp.route(
     "/organizations/<uuid:organization_id>/services/<uuid:service_id>", methods=["GET", "POST"]
 )
-@sessions.role_required(*EDITORS)
+@permissions.role_required(*EDITORS)
 def edit_service(organization_id: uuid.UUID, service_id: uuid.UUID):
     session = db.session()
     organization = _organization(session, organization_id)
@@ -271,7 +261,7 @@ def edit_service(organization_id: uuid.UUID, service_id: uuid.UUID):
 
 
 @bp.route("/organizations/<uuid:organization_id>/services/new", methods=["GET", "POST"])
-@sessions.role_required(*EDITORS)
+@permissions.role_required(*EDITORS)
 def add_service(organization_id: uuid.UUID):
     session = db.session()
     organization = _organization(session, organization_id)
@@ -290,7 +280,7 @@ def add_service(organization_id: uuid.UUID):
 
 
 @bp.get("/organizations/<uuid:organization_id>/history")
-@sessions.role_required(*EDITORS)
+@permissions.role_required(*EDITORS)
 def history(organization_id: uuid.UUID):
     """Every published change of the organisation and its services, newest first."""
     session = db.session()
@@ -323,7 +313,7 @@ def history(organization_id: uuid.UUID):
 
 
 @bp.get("/requests")
-@sessions.role_required(Role.COORDINATOR)
+@permissions.role_required(Role.COORDINATOR)
 def queue():
     """Change requests waiting for a coordinator, oldest first."""
     session = db.session()
@@ -349,7 +339,7 @@ def _request_title(change_request: ChangeRequest) -> str:
 
 
 @bp.get("/requests/<uuid:request_id>")
-@sessions.role_required(*EDITORS)
+@permissions.role_required(*EDITORS)
 def request_page(request_id: uuid.UUID):
     """One change request as a before/after diff; coordinators approve or reject it here."""
     session = db.session()
@@ -408,7 +398,7 @@ def _refused(request_id: uuid.UUID, refusal: moderation.ModerationError) -> Resp
 
 
 @bp.post("/requests/<uuid:request_id>/approve")
-@sessions.role_required(Role.COORDINATOR)
+@permissions.role_required(Role.COORDINATOR)
 def approve(request_id: uuid.UUID):
     session = db.session()
     change_request = _change_request(session, request_id)
@@ -423,7 +413,7 @@ def approve(request_id: uuid.UUID):
 
 
 @bp.post("/requests/<uuid:request_id>/reject")
-@sessions.role_required(Role.COORDINATOR)
+@permissions.role_required(Role.COORDINATOR)
 def reject(request_id: uuid.UUID):
     session = db.session()
     change_request = _change_request(session, request_id)
@@ -439,7 +429,7 @@ def reject(request_id: uuid.UUID):
 
 
 @bp.post("/requests/<uuid:request_id>/trust")
-@sessions.role_required(Role.COORDINATOR)
+@permissions.role_required(Role.COORDINATOR)
 def trust(request_id: uuid.UUID):
     """From now on, the author of this request publishes directly for its organisation."""
     session = db.session()
@@ -452,8 +442,3 @@ def trust(request_id: uuid.UUID):
     return _back_to(
         request_id, _("This member now publishes changes without moderation."), "success"
     )
-
-
-def init_app(app: Flask) -> None:
-    presenting.init_app(app)
-    app.register_blueprint(bp, url_prefix="/<lang_code>/manage")

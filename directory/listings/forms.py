@@ -27,10 +27,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
+from directory.forms import email_check, phone_check
 from directory.hours import WEEKDAY_CODES
 from directory.i18n import SUPPORTED_LOCALES
 from directory.listings import fields
-from directory.referrals.forms import EMAIL, PHONE
 
 NAME_MAX, SUMMARY_MAX, DESCRIPTION_MAX, LONG_TEXT_MAX = 300, 400, 5000, 2000
 PERIODS_PER_DAY = 3
@@ -52,14 +52,7 @@ def _web_address(_form, field) -> None:
         raise ValidationError(_l("Give a web address starting with https:// or http://."))
 
 
-def _email(_form, field) -> None:
-    if field.data and not EMAIL.match(field.data.strip()):
-        raise ValidationError(_l("This does not look like an email address."))
-
-
-def _phone(_form, field) -> None:
-    if field.data and not PHONE.match(field.data.strip()):
-        raise ValidationError(_l("This does not look like a phone number."))
+_email, _phone = email_check(), phone_check()
 
 
 def _text(value: str | None) -> str | None:

@@ -16,7 +16,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from directory.accounts.sessions import current_account
 from directory.hours import WEEKDAY_CODES
 from directory.i18n import current_language
 from directory.labels import PROVENANCE_LABELS, REGION_LABEL
@@ -26,7 +25,6 @@ from directory.models import (
     Neighbourhood,
     Provenance,
     RequestStatus,
-    Role,
     TaxonomyTerm,
 )
 from directory.models.language import language_display_name
@@ -205,17 +203,7 @@ REQUEST_STATUS_LABELS = {
 }
 
 
-def can_edit(organization_id) -> bool:
-    """Whether the reader may edit this organisation's listing (for the "Edit" link)."""
-    account = current_account()
-    if account is None:
-        return False
-    if account.role is Role.COORDINATOR:
-        return True
-    return account.role is Role.ORGANIZATION_MEMBER and organization_id in account.organization_ids
-
-
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
-        request_status_labels=REQUEST_STATUS_LABELS, can_edit_listing=can_edit
+        request_status_labels=REQUEST_STATUS_LABELS,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import uuid
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, and_
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, and_, event
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 from sqlalchemy.orm.collections import attribute_keyed_dict
 
@@ -131,3 +131,12 @@ class ServiceArea(UUIDPrimaryKey, Base):
     @property
     def is_whole_region(self) -> bool:
         return self.municipality_id is None and self.neighbourhood_id is None
+
+
+@event.listens_for(Service.attributes, "append")
+def _link_attribute(service: Service, attribute: Attribute, _initiator) -> None:
+    """An attribute names its service as soon as it is attached (HSDS links by id, not by a
+    foreign key): what a flush records about the service can read it before the INSERT."""
+    if service.id is None:
+        service.id = uuid.uuid4()
+    attribute.link_id = service.id

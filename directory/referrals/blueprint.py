@@ -15,7 +15,6 @@ import uuid
 
 from flask import (
     Blueprint,
-    Flask,
     Response,
     abort,
     current_app,
@@ -30,8 +29,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from wtforms.fields.choices import SelectChoice
 
-from directory import clock, ratelimit
-from directory.accounts import sessions, tokens
+from directory import clock, ratelimit, responses
+from directory.accounts import permissions, sessions, tokens
 from directory.catalogue import queries as catalogue_queries
 from directory.extensions import db
 from directory.forms import ConfirmForm, LinkForm
@@ -51,12 +50,10 @@ from directory.models import (
 )
 from directory.referrals import (
     access,
-    cli,
     consent,
     deadlines,
     handover,
     lifecycle,
-    presenting,
     queries,
     retention,
     states,
@@ -68,11 +65,7 @@ from directory.referrals.states import Side, TransitionError
 bp = Blueprint("referrals", __name__)
 
 
-@bp.after_request
-def _never_cached(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+responses.never_stored(bp, no_referrer=True)
 
 
 def _actor() -> access.Actor | None:
@@ -83,13 +76,9 @@ def _require_actor() -> access.Actor:
     actor = _actor()
     if actor is None:
         if sessions.current_account() is None:
-            abort(_sign_in_redirect())
+            abort(permissions.sign_in_redirect())
         abort(403)
     return actor
-
-
-def _sign_in_redirect() -> Response:
-    return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
 
 
 def _visible_referral(session: Session, actor: access.Actor, referral_id: uuid.UUID):
@@ -207,7 +196,7 @@ def _first_service(session: Session, raw: str | None) -> Service:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@sessions.role_required(Role.INFO_POINT_WORKER)
+@permissions.role_required(Role.INFO_POINT_WORKER)
 def new():
     """The referral form, for a service chosen on its listing or in search results."""
     actor = _require_actor()
@@ -296,7 +285,7 @@ def detail(referral_id: uuid.UUID):
     actor = _actor()
     if actor is None:
         if sessions.current_account() is None and sessions.current_session() is None:
-            return _sign_in_redirect()
+            return permissions.sign_in_redirect()
         abort(404)
     session = db.session()
     referral = _visible_referral(session, actor, referral_id)
@@ -438,7 +427,7 @@ def _sender_handover(session: Session, actor: access.Actor, handover_id: uuid.UU
 
 
 @bp.post("/handover/<uuid:handover_id>/export")
-@sessions.role_required(Role.INFO_POINT_WORKER)
+@permissions.role_required(Role.INFO_POINT_WORKER)
 def export(handover_id: uuid.UUID):
     """Everything kept about a client's handover, as a file, at the client's request."""
     actor = _require_actor()
@@ -460,7 +449,7 @@ def export(handover_id: uuid.UUID):
 
 
 @bp.route("/handover/<uuid:handover_id>/erase", methods=["GET", "POST"])
-@sessions.role_required(Role.INFO_POINT_WORKER)
+@permissions.role_required(Role.INFO_POINT_WORKER)
 def erase(handover_id: uuid.UUID):
     """Erase a client's handover at their request, after a confirmation."""
     actor = _require_actor()
@@ -476,7 +465,7 @@ def erase(handover_id: uuid.UUID):
 
 
 @bp.get("/overview")
-@sessions.role_required(Role.COORDINATOR)
+@permissions.role_required(Role.COORDINATOR)
 def overview():
     """Anonymous counts for coordinators: never a client, never a single referral."""
     session = db.session()
@@ -488,9 +477,3 @@ def overview():
     return render_template(
         "referrals/overview.html", overview=queries.overview(session), terms=terms
     )
-
-
-def init_app(app: Flask) -> None:
-    presenting.init_app(app)
-    app.cli.add_command(cli.group)
-    app.register_blueprint(bp, url_prefix="/<lang_code>/referrals")

@@ -6,8 +6,6 @@ an explicit step whose text, version and language are recorded (see `consent`).
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -29,13 +27,12 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from directory.forms import is_email, is_phone
 from directory.models import ContactChannel, DeclineReason, Urgency
 from directory.referrals.labels import CHANNEL_LABELS, REASON_LABELS, URGENCY_LABELS
 
 NEED_TEXT_MAX = 1000
 NOTE_MAX = 1000
-PHONE = re.compile(r"^\+?[0-9 ./()-]{6,30}$")
-EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 
 
 def _no_control_characters(_form, field) -> None:
@@ -127,14 +124,14 @@ class ReferralForm(FlaskForm):
         if self.contact_channel.data == ContactChannel.PHONE.value:
             if not field.data:
                 raise ValidationError(_l("Give a phone number, or choose another way."))
-            if not PHONE.match(field.data.strip()):
+            if not is_phone(field.data):
                 raise ValidationError(_l("This does not look like a phone number."))
 
     def validate_client_email(self, field) -> None:
         if self.contact_channel.data == ContactChannel.EMAIL.value:
             if not field.data:
                 raise ValidationError(_l("Give an email address, or choose another way."))
-            if not EMAIL.match(field.data.strip()):
+            if not is_email(field.data):
                 raise ValidationError(_l("This does not look like an email address."))
 
     def validate_consent_shares_contact(self, field) -> None:

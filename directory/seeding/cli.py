@@ -1,17 +1,14 @@
-"""Commands: `flask db upgrade`, `flask seed [--synthetic N]`, `flask search ...`,
-`flask accounts ...`."""
+"""`flask seed [--synthetic N]`: reference data and the seed catalogue from `seeds/`."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
-from flask.cli import AppGroup, with_appcontext
+from flask import current_app
+from flask.cli import with_appcontext
 
-from directory import config, schema
-from directory.accounts.cli import accounts_group
+from directory import config
 from directory.extensions import db
 from directory.indexing import sync
 from directory.seeding.fields import SeedError
@@ -20,25 +17,6 @@ from directory.seeding.synthetic import make_synthetic_catalogue
 
 SEEDS_DIR = config.PROJECT_ROOT / "seeds"
 PLACE_RECORDS = {"municipality", "postcode", "neighbourhood", "local_name"}
-
-
-db_group = AppGroup("db", help="Database schema (Alembic migrations).")
-
-
-@db_group.command("upgrade")
-@click.argument("revision", default="head")
-def upgrade(revision: str) -> None:
-    """Apply the migrations up to REVISION (default: the newest)."""
-    schema.upgrade(current_app.config["DATABASE_URL"], revision)
-    click.echo(f"Database schema is at {revision}.")
-
-
-@db_group.command("downgrade")
-@click.argument("revision")
-def downgrade(revision: str) -> None:
-    """Undo the migrations down to REVISION ("base" for an empty database)."""
-    schema.downgrade(current_app.config["DATABASE_URL"], revision)
-    click.echo(f"Database schema is at {revision}.")
 
 
 @click.command("seed")
@@ -88,37 +66,3 @@ def seed(synthetic: int | None, random_seed: int, seeds_dir: Path) -> None:
     # municipality holds only when it is built: either calls for a rebuild.
     if synthetic is not None or PLACE_RECORDS & set(report.written):
         click.echo(f"Search index rebuilt: {sync.rebuild(current_app)} services.")
-
-
-search_group = AppGroup("search", help="The search index (derived from the database).")
-
-
-@search_group.command("rebuild")
-def search_rebuild() -> None:
-    """Build a fresh index beside the current one and swap it in; searches keep working."""
-    started = time.perf_counter()
-    count = sync.rebuild(current_app)
-    click.echo(f"Search index rebuilt: {count} services in {time.perf_counter() - started:.1f} s.")
-
-
-@search_group.command("sync")
-def search_sync() -> None:
-    """Apply the outbox rows the index has not seen (one writer at a time)."""
-    click.echo(f"Applied {sync.apply_pending(current_app)} outbox rows.")
-
-
-@search_group.command("status")
-def search_status() -> None:
-    """Compare the index with the database."""
-    state = sync.health(current_app)
-    click.echo(
-        f"indexed={state.indexed} active={state.active} "
-        f"applied_outbox={state.applied_upto} latest_outbox={state.latest_outbox}"
-    )
-
-
-def init_app(app: Flask) -> None:
-    app.cli.add_command(db_group)
-    app.cli.add_command(seed)
-    app.cli.add_command(search_group)
-    app.cli.add_command(accounts_group)
