@@ -63,6 +63,7 @@ def from_environment() -> dict[str, object]:
         # A reader's address on an error report goes when the report is handled, and after
         # this long if it is still open (it was only given for a thank-you).
         "REPORT_EMAIL_KEEP_DAYS": int(os.environ.get("REPORT_EMAIL_KEEP_DAYS", 90)),
+        "ZERO_RESULT_KEEP_DAYS": int(os.environ.get("ZERO_RESULT_KEEP_DAYS", 180)),
         "REFERRAL_ANONYMISE_AFTER_DAYS": int(os.environ.get("REFERRAL_ANONYMISE_AFTER_DAYS", 365)),
         # Email: SMTP when a host is given, else .eml files in instance/mail-outbox/.
         "MAIL_SMTP_HOST": os.environ.get("MAIL_SMTP_HOST"),

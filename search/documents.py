@@ -105,11 +105,18 @@ class ListingDocument:
     # that is too long ago is asked at search time, so a listing goes stale without a
     # change to its document.
     checked_on: date | None = None
+    # Other names the listing is known by (an organisation's former or short name): found
+    # as names, never shown in results.
+    other_names: tuple[str, ...] = ()
 
     def as_shown(self) -> ListingDocument:
         """The document without what only the index needs (descriptions): what a page of
         results reads back, smaller to store and to load."""
-        return replace(self, texts=tuple(replace(text, description="") for text in self.texts))
+        return replace(
+            self,
+            texts=tuple(replace(text, description="") for text in self.texts),
+            other_names=(),
+        )
 
 
 @dataclass(frozen=True)
@@ -123,12 +130,17 @@ class Lexicon:
     listing only carries codes.
     """
 
-    help_words: dict[str, tuple[str, ...]]  # kind of help or life domain code -> its labels
+    # kind of help or life domain code -> its labels and the words people use for it
+    help_words: dict[str, tuple[str, ...]]
     # neighbourhood number -> its names, local names, its municipality's names and postcodes
     neighbourhood_words: dict[str, tuple[str, ...]]
     municipality_words: dict[str, tuple[str, ...]]  # NIS code -> names (FR, NL), postcodes
     region_words: tuple[str, ...]  # what names the whole region
     place_map: dict[str, tuple[str, ...]]  # neighbourhood number -> its NIS codes, main first
+    # Words that carry no need and no place in a query, in every language ("my", "someone").
+    stop_words: tuple[str, ...] = ()
+    # Codes of life domains: naming one says little about the need (it holds many kinds).
+    domains: tuple[str, ...] = ()
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
@@ -142,6 +154,8 @@ class Lexicon:
             municipality_words=_tuples(data["municipality_words"]),
             region_words=tuple(data["region_words"]),
             place_map=_tuples(data["place_map"]),
+            stop_words=tuple(data["stop_words"]),
+            domains=tuple(data["domains"]),
         )
 
 

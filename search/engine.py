@@ -8,6 +8,7 @@ operations instead of a pass over the documents.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import threading
@@ -21,19 +22,26 @@ from time import monotonic
 from whoosh import index as whoosh_index
 
 from search import bitsets, store
-from search.analysis import STEMMED_LANGUAGES, build_schema, folded_words, query_terms
+from search.analysis import STEMMED_LANGUAGES, build_schema, query_terms
 from search.bitsets import SlicedCounter
 from search.documents import Closed, Lexicon, ListingDocument, Period
+from search.reading import Mention, Reading, Vocabulary, tokens
 
 MAX_QUERY_CHARS = 200
-MAX_WORDS = 12
+MAX_WORDS = 24
 WORD = re.compile(r"\w+", re.UNICODE)
 TEXT_FIELDS = (*(f"text_{lang}" for lang in STEMMED_LANGUAGES), "text_any", "name")
-# Ranking: for each word of the query, where it matched. A kind of help outweighs a name,
-# a name a place, a place the description. Kinds of help and places are matched through
-# the `Lexicon`, the others in these fields.
 FIELD_GROUPS = {name: "name" if name == "name" else "text" for name in TEXT_FIELDS}
-GROUP_WEIGHTS = {"help": 4, "name": 3, "place": 2, "text": 1}
+# Ranking (see `_Snapshot.search`): a kind of help the query names outweighs any one free
+# word; a free word weighs by how rare it is (BM25's idf), three times more in a name than
+# in a description.
+NEED_WEIGHT = 24
+PARTIAL_NEED_WEIGHT = 12  # one word of a longer name of a kind of help
+DESCRIBED_WEIGHT = 12  # the listing's own texts hold every word of the need's name
+FIELD_WEIGHTS = {"name": 3, "text": 1}
+PARTIAL_PLACE_WEIGHT = 4  # one word of a longer place name ("heembeek"): ranks, never keeps
+BROAD = 0.5  # a need met by more than this share of the listings decides nothing
+SCORE_BITS = 12
 # What the index files a listing under, by facet field. A page that shows every result
 # counts its filter values on these (a dozen cards) instead of over the whole index.
 FACET_VALUES: dict[str, Callable[[ListingDocument], tuple[str, ...]]] = {
@@ -104,11 +112,21 @@ class SearchResult:
     # The listings of the page open at the request's moment (as the "open now" filter
     # decides); a listing without opening hours is neither open nor closed.
     open_now: frozenset[str] = frozenset()
+    # The query as it was read when words in it were corrected ("" when none was): the
+    # results are those of this text.
+    corrected: str = ""
 
 
 def words_of(text: str) -> list[str]:
     """The words of a query: no syntax, bounded length, a lone '*' is no word at all."""
     return WORD.findall(text[:MAX_QUERY_CHARS].casefold())[:MAX_WORDS]
+
+
+def corrected_text(text: str, corrections: dict[str, str]) -> str:
+    """`text` with each corrected word replaced by what it was read as."""
+    if not corrections:
+        return ""
+    return " ".join(corrections.get(next(iter(tokens(word)), ""), word) for word in words_of(text))
 
 
 class SearchIndex:
@@ -119,6 +137,15 @@ class SearchIndex:
         self._snapshot: _Snapshot | None = None
         self._checked_at = 0.0  # when the snapshot was last compared with the disk
         self._lock = threading.Lock()
+        self._vocabulary: tuple[str, Vocabulary] | None = None  # per lexicon, kept across
+
+    def vocabulary(self, generation: Path, lexicon: Lexicon) -> Vocabulary:
+        """The lexicon ready for reading queries; it changes far less often than the index,
+        so it is made again only when its text changes."""
+        text = store.read_lexicon(generation) or ""
+        if self._vocabulary is None or self._vocabulary[0] != text:
+            self._vocabulary = (text, _reading_vocabulary(lexicon))
+        return self._vocabulary[1]
 
     # --- writing (the caller holds `store.writer_lock`) -----------------------------------
 
@@ -216,7 +243,7 @@ class SearchIndex:
         texts = (*document.texts, *document.organization_texts)
         fields = {
             "id": document.id,
-            "name": " ".join(t.name for t in texts),
+            "name": " ".join((*(t.name for t in texts), *document.other_names)),
             "text_any": " ".join(
                 f"{t.name} {t.summary} {t.description}"
                 for t in texts
@@ -281,10 +308,8 @@ class _Snapshot:
                 for term in reader.lexicon(name)
             }
         self._cover_places(lexicon.place_map)
-        self.help_by_term = _codes_by_term(lexicon.help_words)
-        self.neighbourhoods_by_term = _codes_by_term(lexicon.neighbourhood_words)
-        self.municipalities_by_term = _codes_by_term(lexicon.municipality_words)
-        self.region_terms = {term for words in lexicon.region_words for term in folded_words(words)}
+        self.vocabulary = owner.vocabulary(generation, lexicon)
+        self.domains = frozenset(lexicon.domains)
         self.checked_on = sorted(
             (date.fromisoformat(term.decode()), self._postings_mask(reader, "checked_on", term))
             for term in reader.lexicon("checked_on")
@@ -337,35 +362,55 @@ class _Snapshot:
             self.term_cache.move_to_end(key)
         return mask
 
-    def _word_masks(self, word: str) -> dict[str, int] | None:
-        """Where `word` matches, by group of fields; None when it is no word in any field
-        (a stop word everywhere)."""
+    def _word_masks(self, word: str) -> dict[str, int]:
+        """Where `word` matches in the listings' texts, by group of fields ("name", "text");
+        empty when nowhere (or a stop word in every field)."""
         cached = self.word_cache.get(word)
         if cached is not None:
-            return cached or None
-        schema, reader = self.owner.schema, self.searcher.reader()
+            return cached
+        schema = self.owner.schema
         masks: dict[str, int] = {}
         for field_name in TEXT_FIELDS:
             for term in query_terms(schema, field_name, word):
                 group = FIELD_GROUPS[field_name]
-                masks[group] = masks.get(group, 0) | self._term_mask(field_name, term)
-        folded = folded_words(word)
-        for term in folded:
-            if help_mask := self._union("help", self.help_by_term.get(term, ())):
-                masks["help"] = masks.get("help", 0) | help_mask
-            place_mask = self._union("exact_n", self.neighbourhoods_by_term.get(term, ()))
-            place_mask |= self._union("exact_m", self.municipalities_by_term.get(term, ()))
-            if term in self.region_terms:
-                place_mask |= self.facets["region"].get("yes", 0)
-            if place_mask:
-                masks["place"] = masks.get("place", 0) | place_mask
-        if len(folded) == 1 and len(folded[0]) >= 5:  # one typo in a name still finds it
-            for term in reader.terms_within("name", folded[0], 1, prefix=1):
-                masks["name"] = masks.get("name", 0) | self._term_mask("name", term)
+                if mask := self._term_mask(field_name, term):
+                    masks[group] = masks.get(group, 0) | mask
         self.word_cache[word] = masks
         if len(self.word_cache) > 1024:
             self.word_cache.popitem(last=False)
-        return masks or None
+        return masks
+
+    def _near_names(self, word: str, edits: int) -> list[str]:
+        """Words of listings' names within `edits` (plain Levenshtein) of `word`."""
+        reader = self.searcher.reader()
+        return [term for term in reader.terms_within("name", word, edits) if len(term) >= 4]
+
+    def _described(self, words: tuple[str, ...]) -> int:
+        """Listings whose texts hold every one of `words` (the name of a need)."""
+        found = self.live
+        for word in words:
+            if len(word) < 3:
+                continue
+            found &= _union_of(self._word_masks(word).values())
+            if not found:
+                break
+        return found
+
+    def _mention_masks(self, mention: Mention) -> tuple[int, int]:
+        """A place mention's listings: (those naming it, those serving it)."""
+        exact = near = 0
+        region = self.facets["region"].get("yes", 0)
+        for kind, code in mention.codes:
+            if kind == "n":
+                exact |= self.facets["exact_n"].get(code, 0)
+                near |= self.facets["near_n"].get(code, region)
+            elif kind == "m":
+                exact |= self.facets["exact_m"].get(code, 0)
+                near |= self.facets["near_m"].get(code, region)
+            else:
+                exact |= region
+                near |= region
+        return exact, near
 
     # filters ---------------------------------------------------------------------------
 
@@ -412,18 +457,14 @@ class _Snapshot:
     # the search ------------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchResult:
-        matches = [m for m in (self._word_masks(w) for w in words_of(request.text)) if m]
-        text_mask, loose, scores = self.live, False, None
-        if matches:
-            each = [_union_of(m.values()) for m in matches]
-            for mask in each:
-                text_mask &= mask
-            if not text_mask and len(each) > 1:
-                text_mask, loose = _union_of(each), True
-            scores = SlicedCounter()
-            for word in matches:
-                for group, mask in word.items():
-                    scores.add(mask & text_mask, GROUP_WEIGHTS[group])
+        text = request.text[:MAX_QUERY_CHARS]
+        reading = self.vocabulary.read(
+            text,
+            is_known=lambda word: bool(self._word_masks(word)),
+            near_words=self._near_names,
+            max_words=MAX_WORDS,
+        )
+        text_mask, loose, scores, need, place = self._read_matches(reading)
         masks = self._group_masks(request.filters, request.now)
 
         def all_but(group: str | None) -> int:
@@ -435,7 +476,7 @@ class _Snapshot:
 
         final = all_but(None)
         total = final.bit_count()
-        docnums = self._page(final, scores, request)
+        docnums = self._page(final, scores, request, need, place)
         listings = [self._card(docnum) for docnum in docnums]
         # A filter not in use counts over every result: when the page shows them all, that
         # is their cards (a dozen, often) rather than every value's set over the index.
@@ -452,7 +493,79 @@ class _Snapshot:
                 if mask >> docnum & 1
             )
         version = f"{self.generation.name}/{self.version}"
-        return SearchResult(listings, total, counts, without, loose, version, open_now)
+        corrected = corrected_text(text, reading.corrections)
+        return SearchResult(listings, total, counts, without, loose, version, open_now, corrected)
+
+    def _read_matches(self, reading: Reading):
+        """The listings a reading matches, whether loosely, their scores, and the sets the
+        ranking's tiers need: those meeting a need, and those naming or serving a place.
+
+        A need named in the query (a kind of help) decides what matches; free words then
+        only rank, unless they match on their own. Without a need, every free word must
+        match (or, when no listing has them all, any of them: a loose match). A place named
+        in the query keeps the listings that serve it, when there are any."""
+        scores = SlicedCounter(SCORE_BITS)
+        size = max(self.live.bit_count(), 1)
+        need = 0
+        each = []
+        for mention in reading.needs:
+            mask = self._union("help", mention.codes)
+            if mention.codes <= self.domains or mask.bit_count() > size * BROAD:
+                # A life domain, or a word of many kinds of help, says little about the need:
+                # it matches and ranks like a common word.
+                each.append(mask)
+                scores.add(mask, max(1, round(_idf(mask.bit_count(), size))))
+                continue
+            # A listing that describes the need in its own words meets it too, even when it
+            # is not tagged with that kind of help ("duos in care homes").
+            described = self._described(mention.words)
+            if described.bit_count() <= size * BROAD:
+                scores.add(described, DESCRIBED_WEIGHT)
+                mask |= described
+            need |= mask
+            scores.add(mask, PARTIAL_NEED_WEIGHT if mention.partial else NEED_WEIGHT)
+        for word in reading.free:
+            masks = self._word_masks(word)
+            if not masks:
+                continue
+            found = _union_of(masks.values())
+            each.append(found)
+            idf = _idf(found.bit_count(), size)
+            name = masks.get("name", 0)
+            scores.add(name, max(1, round(FIELD_WEIGHTS["name"] * idf)))
+            scores.add(masks.get("text", 0) & ~name, max(1, round(FIELD_WEIGHTS["text"] * idf)))
+        loose = False
+        every = self.live
+        for mask in each:
+            every &= mask
+        if need:
+            text_mask = need | every if each else need
+        elif each:
+            text_mask = every
+            if not text_mask and len(each) > 1:
+                text_mask, loose = _union_of(each), True
+        elif reading.free or (reading.needs and not reading.places):
+            text_mask = 0  # words that match nothing
+        else:
+            text_mask = self.live
+        exact = near = 0
+        places = [mention for mention in reading.places if not mention.partial]
+        for mention in reading.places:
+            named, serving = self._mention_masks(mention)
+            if mention.partial:  # one word of a longer place name: it only ranks
+                scores.add(named, PARTIAL_PLACE_WEIGHT)
+                continue
+            exact |= named
+            near |= serving
+        if places:
+            if text_mask & near:
+                text_mask &= near
+            elif text_mask is self.live or not (reading.needs or each):
+                text_mask = 0
+            else:
+                loose = True  # nobody serves that place: the need elsewhere
+        place = (exact, near) if places else None
+        return text_mask, loose, scores, need, place
 
     def _counts(
         self,
@@ -486,16 +599,31 @@ class _Snapshot:
             ).bit_count()
         return counts
 
-    def _tiers(self, final: int, filters: Filters) -> list[int]:
-        """Listings that name the chosen place come first, then those that serve it as part
-        of a larger area, then those that serve the whole region."""
-        if not (filters.neighbourhoods or filters.municipalities):
-            return [final]
-        exact = self._union("exact_n", filters.neighbourhoods) | self._union(
-            "exact_m", filters.municipalities
-        )
+    def _tiers(
+        self, final: int, filters: Filters, need: int, place: tuple[int, int] | None
+    ) -> list[int]:
+        """The ranking's tiers, in order. A listing that meets the need named in the query
+        in the place asked comes first, then the need met for the municipality or the
+        whole region, then looser matches. A place (chosen in the filters or named in the
+        query) ranks the listings naming it before those serving it as part of a larger
+        area, and those before the ones serving the whole region."""
+        exact = near = 0
+        if filters.neighbourhoods or filters.municipalities:
+            exact = self._union("exact_n", filters.neighbourhoods) | self._union(
+                "exact_m", filters.municipalities
+            )
+            near = final
+        if place is not None:
+            exact |= place[0]
+            near |= place[1]
         region = self.facets["region"].get("yes", 0)
-        return [final & exact, final & ~exact & ~region, final & region & ~exact]
+        # Without a place, one tier of every listing (-1: all bits set).
+        by_place = [exact, ~exact & ~region, region & ~exact] if exact or near else [-1]
+        if need:
+            tiers = [final & need & p for p in by_place]
+            tiers += [final & ~need & p for p in by_place]
+            return tiers
+        return [final & p for p in by_place]
 
     def _checked_before(self, day: date | None) -> int:
         """Listings whose last check is older than `day` (one set per day, kept a while)."""
@@ -510,13 +638,20 @@ class _Snapshot:
         return mask
 
     def _runs(
-        self, final: int, scores: SlicedCounter | None, request: SearchRequest
+        self,
+        final: int,
+        scores: SlicedCounter | None,
+        request: SearchRequest,
+        need: int = 0,
+        place: tuple[int, int] | None = None,
     ) -> Iterator[int]:
         """The ranking as consecutive sets, each read in index order: place tiers first, then
         within each tier the text score, highest first, then fresh listings before stale
         ones."""
         stale = self._checked_before(request.stale_before)
-        for tier in self._tiers(final, request.filters):
+        for tier in self._tiers(final, request.filters, need, place):
+            if not tier:
+                continue
             for _score, level in scores.levels(tier) if scores else [(0, tier)]:
                 if level & stale:
                     yield level & ~stale
@@ -524,11 +659,18 @@ class _Snapshot:
                 else:
                     yield level
 
-    def _page(self, final: int, scores: SlicedCounter | None, request: SearchRequest) -> list[int]:
+    def _page(
+        self,
+        final: int,
+        scores: SlicedCounter | None,
+        request: SearchRequest,
+        need: int = 0,
+        place: tuple[int, int] | None = None,
+    ) -> list[int]:
         """The requested slice of the ranking (document numbers)."""
         skip, take = request.offset, request.limit
         docnums: list[int] = []
-        for run in self._runs(final, scores, request):
+        for run in self._runs(final, scores, request, need, place):
             size = run.bit_count()
             if skip >= size:
                 skip -= size
@@ -561,13 +703,20 @@ def _read_lexicon(generation: Path) -> Lexicon:
         raise IndexUnavailable(f"search index {generation} has no readable lexicon") from error
 
 
-def _codes_by_term(words: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-    """For each analysed term, the codes (of kinds of help, of places) whose words hold it."""
-    codes: dict[str, list[str]] = {}
-    for code, texts in words.items():
-        for term in dict.fromkeys(t for text in texts for t in folded_words(text)):
-            codes.setdefault(term, []).append(code)
-    return {term: tuple(found) for term, found in codes.items()}
+def _idf(found: int, size: int) -> float:
+    """How rare a word is among the listings (BM25's inverse document frequency)."""
+    return math.log(1 + (size - found + 0.5) / (found + 0.5))
+
+
+def _reading_vocabulary(lexicon: Lexicon) -> Vocabulary:
+    places: dict[tuple[str, str], tuple[str, ...]] = {
+        ("n", number): words for number, words in lexicon.neighbourhood_words.items()
+    }
+    places.update(
+        {("m", nis): words for nis, words in lexicon.municipality_words.items()},
+    )
+    places[("region", "")] = lexicon.region_words
+    return Vocabulary(lexicon.help_words, places, lexicon.stop_words)
 
 
 def _union_of(masks: Iterable[int]) -> int:

@@ -13,10 +13,10 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.engine import make_url
 
-from directory import schema
+from directory import clock, schema
 from directory.catalogue import gaps
 from directory.extensions import db
 from directory.indexing import sync
@@ -97,8 +97,10 @@ def test_a_kind_of_help_is_found_in_any_language(small, word):
     "place", ["Molenbeek", "Sint-Jans-Molenbeek", "Molenbeek-Saint-Jean", "1080"]
 )
 def test_place_names_work_in_french_dutch_and_as_postcode(small, place):
+    """A place named in the query is read as where the help is wanted: the listings naming
+    it first, then those serving the whole region (D), never those of elsewhere."""
     letters, _ = find(small, place)
-    assert letters == ["F"]
+    assert letters == ["F", "D"]
 
 
 def test_one_typo_in_an_organisation_name_still_finds_it(small):
@@ -106,9 +108,20 @@ def test_one_typo_in_an_organisation_name_still_finds_it(small):
     assert find(small, "zonnebloem")[0] == ["A"]
 
 
+def test_a_typo_is_corrected_and_the_page_says_what_was_searched(small):
+    letters, result = find(small, "Zonneblom")
+    assert letters == ["A"]
+    assert result.corrected == "zonnebloem"
+    page = small.test_client().get("/en/search?q=Zonneblom").get_data(as_text=True)
+    assert "Did you mean" in page
+    assert 'href="/en/search?q=zonnebloem"' in page
+    assert "1 result" in page
+    assert "Did you mean" not in small.test_client().get("/en/search?q=Zonnebloem").text
+
+
 def test_accents_and_case_do_not_matter(small):
-    assert find(small, "FRANCAIS")[0] == ["F"]
-    assert find(small, "Français")[0] == ["F"]
+    assert find(small, "FRANCAIS")[0][0] == "F"
+    assert find(small, "Français")[0] == find(small, "FRANCAIS")[0] == find(small, "francais")[0]
 
 
 def test_the_chosen_place_includes_services_for_its_municipality_and_region(small):
@@ -149,7 +162,8 @@ def test_a_renamed_kind_of_help_is_found_by_its_new_name_at_once(own_small):
         label.label = "Winkelhulp"
         session.commit()
     assert set(find(own_small, "winkelhulp")[0]) == {"A", "C", "D"}
-    assert find(own_small, "boodschappen")[0] == []
+    # The words people use for it (seeds/search_terms.toml) do not go with the old label.
+    assert set(find(own_small, "boodschappen")[0]) == {"A", "C", "D"}
 
 
 def test_counts_show_what_each_value_would_give(small):
@@ -302,6 +316,56 @@ def test_zero_result_searches_are_recorded_anonymously(small):
     assert "203.0.113.9" not in repr(vars(rows[0]))
 
 
+def test_what_a_search_record_keeps_leaves_people_s_details_out(small):
+    """A NUL byte (PostgreSQL refuses it and would lose the whole batch), email addresses,
+    phone numbers and national numbers never reach the record; postcodes do."""
+    client = small.test_client()
+    typed = [
+        "plombier\x00 chez\x07 moi",
+        "loodgieter bel 0470 12 34 56",
+        "plomberie jan.peeters@example.org",
+        "rijksregister 85.07.30-033.61 loodgieter",
+        "xylofoonles 1000 1080",
+    ]
+    for text in typed:
+        assert client.get("/fr/search", query_string={"q": text}).status_code == 200
+    with small.app_context():
+        assert gaps.write_pending()
+        kept = set(db.session().scalars(select(ZeroResultSearch.text)))
+    assert {
+        "plombier chez moi",
+        "loodgieter bel …",
+        "plomberie …",
+        "rijksregister … loodgieter",
+        "xylofoonles 1000 1080",
+    } <= kept
+    assert not any(digit in text for text in kept if text for digit in ("0470", "85.07", "@"))
+
+
+def test_search_records_are_deleted_after_their_retention(small):
+    with small.app_context():
+        session = db.session()
+        now = clock.utc_now()
+        session.add_all(
+            [
+                ZeroResultSearch(
+                    text="old", filters={}, locale="nl", created_at=now - timedelta(days=181)
+                ),
+                ZeroResultSearch(
+                    text="recent", filters={}, locale="nl", created_at=now - timedelta(days=179)
+                ),
+            ]
+        )
+        session.commit()
+        result = small.test_cli_runner().invoke(args=["feedback", "forget"])
+        assert "searches that found nothing deleted: 1" in result.output
+        texts = set(session.scalars(select(ZeroResultSearch.text)))
+        session.execute(delete(ZeroResultSearch).where(ZeroResultSearch.text == "recent"))
+        session.commit()
+    assert "recent" in texts
+    assert "old" not in texts
+
+
 def test_a_busy_database_never_breaks_a_search_that_found_nothing(small, monkeypatch):
     """Under load another process may hold SQLite's one write lock when a search that found
     nothing is written down: the page is shown at once, and the record waits for the next
@@ -333,7 +397,7 @@ def test_a_busy_database_never_breaks_a_search_that_found_nothing(small, monkeyp
 
 
 def test_the_search_page_shows_results_with_their_facts(small):
-    text = page_text(small.test_client().get("/nl/search?q=markt"))
+    text = page_text(small.test_client().get("/nl/search?q=zonnebloem"))
     assert "1 resultaat" in text or "1 result" in text
     assert "Samen naar de markt" in text
     assert "Buurtwinkel De Zonnebloem" in text

@@ -14,15 +14,19 @@ from __future__ import annotations
 
 import atexit
 import logging
+import re
 import threading
 import time
 import weakref
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import insert, text
+from sqlalchemy import delete, insert, text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
+from directory import clock
 from directory.catalogue.search_params import SearchParams
 from directory.extensions import db
 from directory.models import ZeroResultSearch
@@ -54,6 +58,38 @@ def _write_at_exit(app_ref: weakref.ref[Flask]) -> None:
             write_pending()
 
 
+# An email address, or a run of digits and separators holding eight digits or more (a phone
+# number, a national number): what a person may type about someone, never kept.
+_PRIVATE = re.compile(r"[^\s@]+@[^\s@]+|\+?[\d(][\d .\/()-]{6,}\d")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+REDACTED = "…"
+
+
+def recordable_text(text: str) -> str | None:
+    """What of a query may be kept: without control characters (PostgreSQL refuses NUL, and
+    one would stop the whole batch), with email addresses and phone or national numbers
+    left out."""
+
+    def redact(match: re.Match) -> str:
+        found = match.group(0)
+        groups = re.findall(r"\d+", found)
+        postcodes = all(len(g) == 4 and "1000" <= g < "1300" for g in groups)
+        if "@" in found or (sum(map(len, groups)) >= 8 and not postcodes):
+            return REDACTED
+        return found
+
+    kept = _PRIVATE.sub(redact, _CONTROL.sub(" ", text)).strip()
+    return " ".join(kept.split()) or None
+
+
+def forget_old(session: Session, keep: timedelta) -> int:
+    """Delete the records of searches older than `keep`; returns how many."""
+    cutoff = clock.utc_now() - keep
+    return session.execute(
+        delete(ZeroResultSearch).where(ZeroResultSearch.created_at < cutoff)
+    ).rowcount
+
+
 def record_zero_result(params: SearchParams, locale: str) -> None:
     """Keep a search that found nothing for the next write."""
     pending: _Pending = current_app.extensions["zero_result_log"]
@@ -62,7 +98,7 @@ def record_zero_result(params: SearchParams, locale: str) -> None:
             pending.oldest = time.monotonic()
         pending.records.append(
             {
-                "text": params.text or None,
+                "text": recordable_text(params.text),
                 "filters": params.as_record(),
                 "locale": locale,
                 "created_at": utcnow(),

@@ -36,6 +36,7 @@ from directory.models import (
     TaxonomyTermLabel,
 )
 from directory.models.place import local_name_neighbourhood, neighbourhood_also_in
+from directory.seeding import search_words
 from search import Closed, Lexicon, ListingDocument, Period, Text
 
 REGION_WORDS = ("Brussel", "Bruxelles", "Brussels")
@@ -57,8 +58,17 @@ class Reference:
             select(Postcode.municipality_id, Postcode.code)
         ):
             postcodes[municipality_id].append(code)
+        extra = search_words.load()
         municipalities = {
-            row.id: (row.nis_code, (row.name_fr, row.name_nl, *postcodes[row.id]))
+            row.id: (
+                row.nis_code,
+                (
+                    row.name_fr,
+                    row.name_nl,
+                    *extra.municipality_names.get(row.nis_code, ()),
+                    *postcodes[row.id],
+                ),
+            )
             for row in session.execute(
                 select(
                     Municipality.id,
@@ -74,7 +84,11 @@ class Reference:
                 local_name_neighbourhood.c.neighbourhood_id, LocalName.name_fr, LocalName.name_nl
             ).join(LocalName)
         ):
-            local_words[neighbourhood_id] += [name_fr, name_nl]
+            local_words[neighbourhood_id] += [
+                name_fr,
+                name_nl,
+                *extra.local_names.get(name_nl, ()),
+            ]
         neighbourhoods, owner, neighbourhood_words = {}, {}, {}
         for row in session.execute(
             select(
@@ -115,11 +129,16 @@ class Reference:
             parent = rows.get(row.parent_id)
             terms[term_id] = (row.code, parent.code) if parent else (row.code,)
         lexicon = Lexicon(
-            help_words={row.code: tuple(labels[term_id]) for term_id, row in rows.items()},
+            help_words={
+                row.code: (*labels[term_id], *extra.terms.get(row.code, ()))
+                for term_id, row in rows.items()
+            },
             neighbourhood_words=neighbourhood_words,
             municipality_words=dict(municipalities.values()),
             region_words=REGION_WORDS,
             place_map=place_map,
+            stop_words=extra.stop_words,
+            domains=tuple(row.code for row in rows.values() if row.parent_id is None),
         )
         return cls(
             neighbourhoods,
@@ -147,6 +166,7 @@ def documents_for(
                 Service.organization_id,
                 Organization.kind,
                 Organization.line,
+                Organization.alternate_name,
             )
             .join(Organization, Organization.id == Service.organization_id)
             .where(Service.id.in_(wanted))
@@ -271,6 +291,7 @@ def documents_for(
                 checked_on=service.assured_date
                 if service.provenance is not Provenance.SYNTHETIC
                 else None,
+                other_names=(service.alternate_name,) if service.alternate_name else (),
             )
         )
     return documents, removed
