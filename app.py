@@ -27,6 +27,7 @@ from directory import (
     referrals,
     rendering,
     schema,
+    security,
     seeding,
 )
 from directory.extensions import csrf, db
@@ -63,4 +64,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     health.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     return app

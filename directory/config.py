@@ -41,8 +41,14 @@ def from_environment() -> dict[str, object]:
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "") in ("1", "true"),
         # Links in emails are built on this address, never on the request's Host header.
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000"),
-        # Rate limits are shared by every gunicorn worker in Redis; in memory without it.
+        # Rate limits are shared by every gunicorn worker: in Redis when it is given, else in
+        # a file in the instance folder (see directory/ratelimit.py).
         "REDIS_URL": os.environ.get("REDIS_URL"),
+        **(
+            {"RATELIMIT_STORAGE": os.environ["RATELIMIT_STORAGE"]}
+            if os.environ.get("RATELIMIT_STORAGE")
+            else {}
+        ),
         # How many reverse proxies (TLS terminators) stand before gunicorn: their
         # X-Forwarded-For and -Proto are then trusted, so rate limits see each person's
         # address rather than the proxy's. 0: none (the embedded default).

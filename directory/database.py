@@ -1,6 +1,12 @@
 """The database: one engine per app, one session per application context.
 
 Request handlers and commands commit; domain operations only flush.
+
+On SQLite one writer at a time holds the database. A transaction that read first and writes
+later fails at once ("database is locked") when another writer committed in between: it
+cannot wait, its snapshot is stale. So a transaction that will write starts as a writer
+(`BEGIN IMMEDIATE`, which waits its turn): every request but the GET pages of the read-only
+features, and every command. Read-only pages start as readers and never wait for writers.
 """
 
 from __future__ import annotations
@@ -8,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
 from flask.globals import app_ctx
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, scoped_session
@@ -39,7 +45,23 @@ def _sqlite_behave_transactionally(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql(f"BEGIN {connection.get_execution_options().get(BEGIN, '')}")
+
+
+BEGIN = "sqlite_begin"
+# Features whose GET pages only read (the public catalogue, the health check): their
+# transactions start as readers. Any other request may write after reading.
+READ_ONLY_FEATURES = frozenset({"catalogue", "healthz", "static", "language_redirect"})
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def begins_as_writer() -> bool:
+    """Whether this request's (or command's) transactions start as writers."""
+    if not has_request_context():
+        return True
+    if request.method not in READING_METHODS:
+        return True
+    return (request.endpoint or "").split(".")[0] not in READ_ONLY_FEATURES
 
 
 class Database:
@@ -51,11 +73,16 @@ class Database:
 
     def __init__(self) -> None:
         self.session: scoped_session[Session] = scoped_session(
-            self.new_session, scopefunc=_current_app_context_id
+            lambda: self.new_session(writer=begins_as_writer()), scopefunc=_current_app_context_id
         )
 
     def init_app(self, app: Flask, bind: Engine | Connection | None = None) -> None:
-        app.extensions["database.engine"] = _make_engine(app.config["DATABASE_URL"])
+        engine = _make_engine(app.config["DATABASE_URL"])
+        app.extensions["database.engine"] = engine
+        app.extensions["database.engines"] = {
+            False: engine.execution_options(**{BEGIN: "DEFERRED"}),
+            True: engine.execution_options(**{BEGIN: "IMMEDIATE"}),
+        }
         # Tests bind sessions to a connection inside an outer transaction they roll back.
         app.extensions["database.bind"] = bind
         app.teardown_appcontext(self._remove_session)
@@ -64,13 +91,15 @@ class Database:
     def engine(self) -> Engine:
         return current_app.extensions["database.engine"]
 
-    def new_session(self) -> Session:
+    def new_session(self, writer: bool = False) -> Session:
         """A session of its own, outside the request's (`session()`): for work that commits
         apart from the page, such as the index writer and the log of empty searches. The
-        caller closes it."""
+        caller closes it. `writer`: its transactions read and then write (on SQLite they
+        start as writers, waiting their turn)."""
         bind = current_app.extensions["database.bind"]
         if bind is None:
-            return Session(bind=self.engine, expire_on_commit=False)
+            engine = current_app.extensions["database.engines"][writer]
+            return Session(bind=engine, expire_on_commit=False)
         return Session(bind=bind, expire_on_commit=False, join_transaction_mode="create_savepoint")
 
     def _remove_session(self, _exc: BaseException | None) -> None:

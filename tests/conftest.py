@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session
 _INSTANCE = tempfile.mkdtemp(prefix="nabij-test-instance-")
 os.environ["NABIJ_INSTANCE_DIR"] = _INSTANCE
 os.environ.setdefault("SECRET_KEY", "test-secret")
+# Each test's app counts its own attempts; tests of the shared storages choose them.
+os.environ.setdefault("RATELIMIT_STORAGE", "memory")
 
 from app import create_app  # noqa: E402
 from directory import schema  # noqa: E402

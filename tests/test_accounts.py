@@ -15,6 +15,7 @@ from app import create_app
 from directory import mail, ratelimit
 from directory.accounts import sessions
 from directory.clock import BRUSSELS
+from directory.extensions import db
 from directory.models import Account, AccountSession, Organization, Provenance, Role
 from tests.factories import PASSWORD, csrf_token, make_account, sign_in, totp_code
 
@@ -547,6 +548,7 @@ def redis_app(seeded_url, prefix):
             "DATABASE_URL": seeded_url,
             "TESTING": True,
             "REDIS_URL": "redis://127.0.0.1:6379/15",
+            "RATELIMIT_STORAGE": "redis",
             "RATELIMIT_KEY_PREFIX": prefix,
         }
     )
@@ -633,3 +635,85 @@ def test_unknown_or_forged_links_are_refused(client):
     assert client.get("/en/account/invitation/" + "x" * 5000).status_code == 410
     assert client.get("/en/account/reset").status_code == 410
     assert client.get("/en/account/invitation").status_code == 410
+
+
+# Two workers (or two app hosts): apps of their own on one database -----------------------
+
+
+def _worker(url, **config):
+    return create_app(
+        {"DATABASE_URL": url, "TESTING": True, "FIXED_NOW": T0, "SEARCH_CHECK_ON_START": False}
+        | config
+    )
+
+
+def test_a_second_factor_code_is_accepted_once_whichever_worker_sees_it(empty_url):
+    """Each gunicorn worker used to remember used codes in its own memory: the same code
+    opened one browser per worker."""
+    first, second = _worker(empty_url), _worker(empty_url)
+    try:
+        with first.app_context():
+            account = make_account(db.session(), totp=True)
+            db.session().commit()
+        code = totp_code(account.totp_secret, T0)
+        opened = []
+        for worker in (first, second):
+            client = worker.test_client()
+            sign_in(client, account.email)
+            response = post(client, "/en/account/sign-in/code", {"code": code})
+            opened.append(response.status_code == 302 and is_signed_in(client))
+        assert opened == [True, False]
+        # The next code (30 seconds later) is good once more.
+        second.config["FIXED_NOW"] = T0 + timedelta(seconds=30)
+        client = second.test_client()
+        sign_in(client, account.email)
+        later = totp_code(account.totp_secret, T0 + timedelta(seconds=30))
+        assert post(client, "/en/account/sign-in/code", {"code": later}).status_code == 302
+    finally:
+        for worker in (first, second):
+            worker.extensions["database.engine"].dispose()
+
+
+def test_limits_are_shared_by_the_workers_of_the_embedded_default(empty_url, tmp_path):
+    shared = {"RATELIMIT_STORAGE": "file", "RATELIMIT_FILE": str(tmp_path / "limits.sqlite3")}
+    first, second = _worker(empty_url, **shared), _worker(empty_url, **shared)
+    try:
+        results = []
+        for worker in (first, second, first, second):
+            with worker.app_context():
+                results.append(ratelimit.allow("sign-in-email", "a@example.org", "3/minute"))
+        assert results == [True, True, True, False]
+        with second.app_context():
+            assert ratelimit.allow("sign-in-email", "b@example.org", "3/minute")
+        assert b"example.org" not in (tmp_path / "limits.sqlite3").read_bytes()
+    finally:
+        for worker in (first, second):
+            worker.extensions["database.engine"].dispose()
+
+
+def test_the_embedded_default_keeps_limits_in_a_file_not_in_memory(empty_url, monkeypatch):
+    monkeypatch.delenv("RATELIMIT_STORAGE")
+    app = create_app({"DATABASE_URL": empty_url})
+    try:
+        assert app.config["RATELIMIT_STORAGE"] == "file"
+    finally:
+        app.extensions["database.engine"].dispose()
+
+
+def test_an_unreachable_limit_store_refuses_sign_in_and_says_so_once(empty_url, caplog):
+    down = {"RATELIMIT_STORAGE": "redis", "REDIS_URL": "redis://127.0.0.1:1/0"}
+    app = _worker(empty_url, **down)
+    try:
+        with app.app_context():
+            account = make_account(db.session())
+            db.session().commit()
+        client = app.test_client()
+        with caplog.at_level("ERROR", logger="directory.ratelimit"):
+            assert sign_in(client, account.email).status_code == 429
+            assert sign_in(client, account.email).status_code == 429
+            with app.app_context():
+                assert ratelimit.allow("report", "203.0.113.9", "5/hour")  # fails open
+        assert not is_signed_in(client)
+        assert len([r for r in caplog.records if "unavailable" in r.getMessage()]) == 1
+    finally:
+        app.extensions["database.engine"].dispose()

@@ -384,3 +384,40 @@ def test_every_post_needs_a_csrf_token(app, session, world):
             assert "<html" in response.text
     session.expire_all()
     assert session.get(Referral, world.referral.id).status.value == "requested"
+
+
+def test_every_response_carries_the_security_headers(app, session, world):
+    """Every route, for a stranger and for a coordinator, whatever its status: no inline
+    script, no framing, no content sniffing, no address leaked to other sites."""
+    from directory.security import CONTENT_SECURITY_POLICY
+
+    clients = clients_for(app, world)
+    missing = []
+    for actor in ("anonymous", "coordinator"):
+        token = csrf_token(clients[actor], "/en/")
+        for rule, method in rules(app):
+            if rule.endpoint == "accounts.sign_out":
+                continue
+            url = build_url(app, rule, world, world.referral)
+            data = {"csrf_token": token, **form_data(rule.endpoint, world)}
+            response = clients[actor].open(url, method=method, data=data)
+            response.close()
+            headers = response.headers
+            if (
+                headers.get("Content-Security-Policy") != CONTENT_SECURITY_POLICY
+                or headers.get("X-Content-Type-Options") != "nosniff"
+                or headers.get("X-Frame-Options") != "DENY"
+                or headers.get("Referrer-Policy") not in ("same-origin", "no-referrer")
+                or "Strict-Transport-Security" in headers  # plain http here
+            ):
+                missing.append((rule.endpoint, method, actor, response.status_code))
+    assert missing == []
+    assert "frame-ancestors 'none'" in CONTENT_SECURITY_POLICY
+    assert "'unsafe-inline'" not in CONTENT_SECURITY_POLICY
+
+
+def test_https_responses_ask_for_https_from_then_on(client):
+    response = client.get("/en/", base_url="https://localhost")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    not_found = client.get("/en/nothing-here", base_url="https://localhost")
+    assert "Strict-Transport-Security" in not_found.headers

@@ -79,8 +79,8 @@ def sign_in():
     config = current_app.config
     address = request.remote_addr or ""
     if not (
-        ratelimit.allow("sign-in-address", address, config["SIGN_IN_LIMIT_PER_IP"])
-        and ratelimit.allow("sign-in-email", email, config["SIGN_IN_LIMIT_PER_EMAIL"])
+        ratelimit.allow("sign-in-address", address, config["SIGN_IN_LIMIT_PER_IP"], True)
+        and ratelimit.allow("sign-in-email", email, config["SIGN_IN_LIMIT_PER_EMAIL"], True)
     ):
         return _form_page("accounts/sign_in.html", 429, form=form, too_many=True)
 
@@ -116,9 +116,9 @@ def second_factor_step():
     if not form.validate():
         return _form_page("accounts/second_factor.html", 400, form=form)
     account = pending.account
-    if not ratelimit.allow("second-factor", str(account.id), SECOND_FACTOR_LIMIT):
+    if not ratelimit.allow("second-factor", str(account.id), SECOND_FACTOR_LIMIT, True):
         return _form_page("accounts/second_factor.html", 429, form=form, too_many=True)
-    if not second_factor.accept(account, form.code.data):
+    if not second_factor.accept(session, account, form.code.data):
         return _form_page("accounts/second_factor.html", 400, form=form, refused=True)
     _begin_signed_in(account)
     session.commit()

@@ -1,18 +1,22 @@
 """The optional second factor: a time-based code (RFC 6238) from an authenticator app.
 
 A code is accepted once: the same code given twice within its validity is refused, so a
-code seen over someone's shoulder cannot be used after them.
+code seen over someone's shoulder cannot be used after them. The database remembers the
+last step accepted, so this holds across workers and app hosts.
 """
 
 from __future__ import annotations
 
+import hmac
 import re
 
 import pyotp
 import segno
 from markupsafe import Markup
+from sqlalchemy import or_, update
+from sqlalchemy.orm import Session
 
-from directory import clock, ratelimit
+from directory import clock
 from directory.models import Account
 
 ISSUER = "Nabij"
@@ -39,18 +43,49 @@ def qr_svg(secret: str, email: str) -> Markup:
     return Markup(qr.svg_inline(scale=4, border=2, dark="#000", light="#fff"))  # noqa: S704
 
 
-def verify(secret: str, code: str) -> bool:
-    """Whether `code` is right for `secret` now (one step of clock drift either way)."""
+STEP_SECONDS = 30  # RFC 6238's default, what authenticator apps use
+DRIFT_STEPS = 1  # a code of the step before or after still counts (clocks drift)
+
+
+def matching_step(secret: str, code: str) -> int | None:
+    """The time step whose code `code` is, now or one step either way; None if none."""
     code = code.replace(" ", "")
     if not CODE_PATTERN.match(code):
-        return False
-    return pyotp.TOTP(secret).verify(code, for_time=clock.now(), valid_window=1)
+        return None
+    totp = pyotp.TOTP(secret, interval=STEP_SECONDS)
+    now = clock.now()
+    current = totp.timecode(now)
+    for step in range(current - DRIFT_STEPS, current + DRIFT_STEPS + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
 
 
-def accept(account: Account, code: str) -> bool:
-    """`verify` for the account's own secret, each code accepted only once."""
-    code = code.replace(" ", "")
-    if not account.totp_secret or not verify(account.totp_secret, code):
+def verify(secret: str, code: str) -> bool:
+    """Whether `code` is right for `secret` now (one step of clock drift either way)."""
+    return matching_step(secret, code) is not None
+
+
+def accept(session: Session, account: Account, code: str) -> bool:
+    """`verify` for the account's own secret, each code accepted only once, by whichever
+    worker or app host sees it first: the step is recorded with a conditional UPDATE, which
+    the database lets only one request win (later steps only, so an older code seen over
+    someone's shoulder is refused too)."""
+    if not account.totp_secret:
         return False
-    # A code stays valid for at most 90 seconds: remembering it for 2 minutes is enough.
-    return ratelimit.allow("second-factor-code", f"{account.id}:{code}", "1/2 minutes")
+    step = matching_step(account.totp_secret, code)
+    if step is None:
+        return False
+    used = session.execute(
+        update(Account)
+        .where(
+            Account.id == account.id,
+            or_(Account.totp_last_step.is_(None), Account.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if used.rowcount != 1:
+        return False
+    account.totp_last_step = step
+    return True

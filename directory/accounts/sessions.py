@@ -133,14 +133,18 @@ def _load() -> None:
         .options(joinedload(AccountSession.account))
         .where(AccountSession.token_hash == hash_token(raw))
     ).one_or_none()
+    # Any page loads the session, read-only pages too: their transaction started as a
+    # reader, so the read ends before a write, which then waits its turn (see database).
     if found is None or not is_live(found):
         if found is not None and found.ended_at is None:
+            session.commit()
             found.ended_at = clock.utc_now()
             session.commit()
         g.clear_session_cookie = True
         return
     now = clock.utc_now()
     if now - clock.as_utc(found.last_seen_at) >= LAST_SEEN_EVERY:
+        session.commit()
         found.last_seen_at = now
         session.commit()
     g.account_session = found

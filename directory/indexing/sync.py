@@ -64,7 +64,9 @@ def apply_pending(app: Flask, index: SearchIndex | None = None, lock_timeout: fl
             index.write(documents, removed, applied_upto=upto, lexicon=reference.lexicon)
             applied += len(rows)
         # Keep the newest row always: SQLite hands out max(id) + 1, and an emptied table
-        # would start again below what the index has applied.
+        # would start again below what the index has applied. A transaction of its own: one
+        # that read first could not wait for another writer on SQLite (see database).
+        session.commit()
         session.execute(
             delete(SearchOutbox).where(
                 SearchOutbox.id < upto, SearchOutbox.created_at < utcnow() - KEEP_APPLIED_ROWS

@@ -12,7 +12,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from directory.models.base import Base, UUIDPrimaryKey, enum_column, utcnow
@@ -33,6 +33,8 @@ class Account(UUIDPrimaryKey, Base):
     # None until the invitation is accepted and a password chosen.
     password_hash: Mapped[str | None]
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The time step of the last second-factor code accepted: a code is good once.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     is_active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str] = mapped_column(String(12), default="nl")  # for the emails we send
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
