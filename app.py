@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from directory import (
     accounts,
+    backup,
     catalogue,
     config,
     errors,
@@ -56,6 +57,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     mail.init_app(app)
     ratelimit.init_app(app)
     schema.init_app(app)
+    backup.init_app(app)
     seeding.init_app(app)
     indexing.init_app(app)
 

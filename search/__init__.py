@@ -12,6 +12,7 @@ from search.engine import (
     SearchIndex,
     SearchRequest,
     SearchResult,
+    fingerprint,
     words_of,
 )
 from search.store import LockTimeout
@@ -28,5 +29,6 @@ __all__ = [
     "SearchRequest",
     "SearchResult",
     "Text",
+    "fingerprint",
     "words_of",
 ]

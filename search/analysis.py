@@ -68,6 +68,9 @@ def build_schema() -> Schema:
         "closed": KEYWORD(commas=True),
         # The whole document, for showing results.
         "card": STORED(),
+        # The digest of everything the listing was indexed from (`content_digest`): the
+        # index's fingerprint is kept up to date with it, write after write.
+        "digest": STORED(),
     }
     for lang in STEMMED_LANGUAGES:
         fields[f"text_{lang}"] = TEXT(analyzer=_language(lang), phrase=False)

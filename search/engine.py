@@ -8,6 +8,7 @@ operations instead of a pass over the documents.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import re
@@ -117,6 +118,20 @@ class SearchResult:
     corrected: str = ""
 
 
+def content_digest(document: ListingDocument) -> int:
+    """A 128-bit digest of everything a listing is indexed from."""
+    return int.from_bytes(hashlib.blake2b(repr(document).encode(), digest_size=16).digest())
+
+
+def fingerprint(documents: Iterable[ListingDocument]) -> str:
+    """The index's content in one value: its listings' digests combined (order does not
+    matter, and a listing's digest can be taken out again when it changes)."""
+    combined = 0
+    for document in documents:
+        combined ^= content_digest(document)
+    return f"{combined:032x}"
+
+
 def words_of(text: str) -> list[str]:
     """The words of a query: no syntax, bounded length, a lone '*' is no word at all."""
     return WORD.findall(text[:MAX_QUERY_CHARS].casefold())[:MAX_WORDS]
@@ -160,6 +175,11 @@ class SearchIndex:
         generation = store.current_generation(self.root)
         return store.read_marker(generation) if generation else None
 
+    def fingerprint(self) -> str | None:
+        """`fingerprint` of what the current index holds (None: unknown)."""
+        generation = store.current_generation(self.root)
+        return store.read_fingerprint(generation) if generation else None
+
     def doc_count(self) -> int:
         """Listings in the current index; raises IndexUnavailable if it cannot be read or was
         built with other fields (by an older version: searches would miss what it lacks)."""
@@ -192,6 +212,13 @@ class SearchIndex:
         take the lexicon as it is now (a renamed kind of help needs nothing else)."""
         generation = generation or store.current_generation(self.root)
         ix = self._open(generation)
+        documents = list(documents)
+        combined = int(store.read_fingerprint(generation) or "0", 16)
+        with ix.searcher() as searcher:  # take out what the changed listings were
+            for listing_id in (*removed, *(d.id for d in documents)):
+                old = searcher.document(id=listing_id)
+                if old is not None:
+                    combined ^= old.get("digest", 0)
         # Before the commit: a search that sees the new listings sees the words they need.
         store.write_lexicon(generation, lexicon.to_json())
         writer = ix.writer()
@@ -199,12 +226,14 @@ class SearchIndex:
             for listing_id in removed:
                 writer.delete_by_term("id", listing_id)
             for document in documents:
-                writer.update_document(**self._fields(document))
+                fields = self._fields(document)
+                combined ^= fields["digest"]
+                writer.update_document(**fields)
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
-        store.write_marker(generation, applied_upto)
+        store.write_marker(generation, applied_upto, f"{combined:032x}")
         self._checked_at = 0.0  # this process sees its own change at once
 
     def build_generation(
@@ -221,10 +250,13 @@ class SearchIndex:
         # Several indexing processes pay off on a large catalogue (each writes a segment).
         procs = min(os.cpu_count() or 1, 4) if expected > 5000 else 1
         writer = ix.writer(limitmb=BUILD_MEMORY_MB, procs=procs, multisegment=procs > 1)
+        combined = 0
         for document in documents:
-            writer.add_document(**self._fields(document))
+            fields = self._fields(document)
+            combined ^= fields["digest"]
+            writer.add_document(**fields)
         writer.commit()
-        store.write_marker(generation, applied_upto)
+        store.write_marker(generation, applied_upto, f"{combined:032x}")
         return generation
 
     def activate(self, generation: Path) -> None:
@@ -253,6 +285,7 @@ class SearchIndex:
             "period": ",".join(period.token() for period in document.periods),
             "closed": ",".join(closure.token() for closure in document.closures),
             "card": document.as_shown(),
+            "digest": content_digest(document),
         }
         if document.checked_on is not None:
             fields["checked_on"] = document.checked_on.isoformat()

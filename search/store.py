@@ -93,8 +93,20 @@ def read_marker(generation: Path) -> int | None:
         return None
 
 
-def write_marker(generation: Path, applied_outbox_id: int) -> None:
-    _write_atomically(generation / MARKER, json.dumps({"applied_outbox_id": applied_outbox_id}))
+def write_marker(generation: Path, applied_outbox_id: int, fingerprint: str = "") -> None:
+    """What the generation holds: the last outbox row applied, and the fingerprint of its
+    content (see `search.engine.content_digest`)."""
+    _write_atomically(
+        generation / MARKER,
+        json.dumps({"applied_outbox_id": applied_outbox_id, "fingerprint": fingerprint}),
+    )
+
+
+def read_fingerprint(generation: Path) -> str | None:
+    try:
+        return str(json.loads((generation / MARKER).read_text())["fingerprint"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def read_lexicon(generation: Path) -> str | None:

@@ -11,8 +11,9 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
+from app import create_app
 from directory import hours, schema
 from directory.extensions import db
 from directory.indexing import sync
@@ -243,3 +244,105 @@ def test_two_rebuilds_at_once_leave_a_working_index(indexed_app):
     reader = SearchIndex(indexed_app.index_dir, occurs_on=hours.occurs_on)
     assert reader.search(SearchRequest()).total == len(active_ids(indexed_app))
     assert (indexed_app.index_dir / "current").resolve().is_dir()
+
+
+# Two app hosts on one database, each with an index of its own ------------------------------
+
+
+@pytest.fixture
+def two_hosts(indexed_app, tmp_path):
+    """A second app host: the same database, another index directory."""
+    other = create_app(
+        {
+            "DATABASE_URL": indexed_app.url,
+            "TESTING": True,
+            "SEARCH_INDEX_DIR": str(tmp_path / "other-host-index"),
+            "SEARCH_CHECK_ON_START": False,
+        }
+    )
+    with other.app_context():
+        sync.rebuild(other)
+    yield indexed_app, other
+    other.extensions["database.engine"].dispose()
+
+
+def _rename(app, service_id, name: str) -> None:
+    from directory.models import ServiceText
+
+    with app.app_context():
+        session = db.session()
+        for text in session.scalars(
+            select(ServiceText).where(ServiceText.service_id == service_id)
+        ):
+            text.name = name
+        session.commit()
+
+
+def _found_within(app, word: str, seconds: float) -> bool:
+    """Whether the search page of `app` finds `word` before `seconds` are over."""
+    client = app.test_client()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if word in client.get("/nl/search", query_string={"q": word}).text:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_an_edit_on_one_host_is_searchable_on_the_other_within_two_seconds(two_hosts):
+    here, there = two_hosts
+    with here.app_context():
+        session = db.session()
+        owner = factories.organization(session, name="Twee Hosts vzw")
+        service = factories.service(session, owner, name="Eerste naam")
+        session.commit()
+    assert _found_within(there, "Eerste", 2.0)
+    _rename(here, service.id, "Klaprozen")
+    assert _found_within(there, "Klaprozen", 2.0)
+    with there.app_context():
+        state = sync.health(there)
+    assert state.applied_upto == state.latest_outbox
+
+
+def test_a_host_away_longer_than_the_outbox_keeps_rows_rebuilds(two_hosts):
+    from sqlalchemy import update
+
+    from directory.models import SearchOutbox
+
+    here, there = two_hosts
+    away = sync.search_index(there).applied_upto()
+    with here.app_context():
+        session = db.session()
+        owner = factories.organization(session, name="Weg vzw")
+        service = factories.service(session, owner, name="Afwezig")
+        session.commit()
+        _rename(here, service.id, "Teruggekeerd")
+        session.execute(update(SearchOutbox).values(created_at=datetime(2000, 1, 1, tzinfo=UTC)))
+        session.commit()
+        factories.service(session, owner, name="Nieuwste")
+        session.commit()  # applying it on this host cleans up the old rows
+        oldest = session.scalar(select(func.min(SearchOutbox.id)))
+    assert oldest > away + 1, "the rows the other host needs are gone"
+    assert _found_within(there, "Teruggekeerd", 5.0)
+    assert sync.search_index(there).indexed_ids() == active_ids(here)
+
+
+def test_a_restored_older_database_is_noticed_by_the_next_edit(indexed_app, tmp_path):
+    """Restoring a backup while serving: the next edit used to get an outbox id the index
+    had already applied, and never reached search."""
+    from directory.models import SearchOutbox
+
+    with indexed_app.app_context():
+        session = db.session()
+        owner = factories.organization(session, name="Terug vzw")
+        service = factories.service(session, owner, name="Voor")
+        session.commit()
+        for number in range(3):  # edits after the backup
+            _rename(indexed_app, service.id, f"Tussendoor{number}")
+        ahead = sync.search_index(indexed_app).applied_upto()
+        # The restored database ends three rows earlier.
+        session.execute(delete(SearchOutbox).where(SearchOutbox.id > ahead - 3))
+        session.commit()
+    _rename(indexed_app, service.id, "Hersteldnaam")
+    found = sync.search_index(indexed_app).search(SearchRequest(text="hersteldnaam"))
+    assert [listing.id for listing in found.listings] == [str(service.id)]

@@ -87,10 +87,12 @@ def run_search(
         stale_before=now.date() - rules.STALE_AFTER,
     )
     index = sync.search_index()
+    app = current_app._get_current_object()
     try:
+        sync.follow(app)  # changes made on another app host
         result = index.search(request)
     except IndexUnavailable:
-        sync.ensure_ready(current_app._get_current_object())  # missing or damaged: rebuild
+        sync.ensure_ready(app)  # missing or damaged: rebuild
         result = index.search(request)
     # One URL build per page, not per result.
     service_url = kept_url_for("catalogue.service", service_id=uuid.UUID(int=0)).replace(

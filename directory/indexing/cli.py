@@ -31,7 +31,9 @@ def apply_outbox() -> None:
 def status() -> None:
     """Compare the index with the database."""
     state = sync.health(current_app)
+    same = sync.content_matches(current_app) if state.indexed is not None else False
     click.echo(
         f"indexed={state.indexed} active={state.active} "
-        f"applied_outbox={state.applied_upto} latest_outbox={state.latest_outbox}"
+        f"applied_outbox={state.applied_upto} latest_outbox={state.latest_outbox} "
+        f"content={'equal' if same else 'DIFFERENT: run flask search rebuild'}"
     )

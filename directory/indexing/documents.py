@@ -262,13 +262,30 @@ def documents_for(
         documents.append(
             ListingDocument(
                 id=str(service_id),
+                # In a fixed order: the same content is the same document (and digest).
                 texts=tuple(
-                    Text(t.locale, t.name, t.summary or "", t.description or "", t.is_original)
-                    for t in texts[service_id]
+                    sorted(
+                        (
+                            Text(
+                                t.locale,
+                                t.name,
+                                t.summary or "",
+                                t.description or "",
+                                t.is_original,
+                            )
+                            for t in texts[service_id]
+                        ),
+                        key=repr,
+                    )
                 ),
                 organization_texts=tuple(
-                    Text(t.locale, t.name, is_original=t.is_original)
-                    for t in names[service.organization_id]
+                    sorted(
+                        (
+                            Text(t.locale, t.name, is_original=t.is_original)
+                            for t in names[service.organization_id]
+                        ),
+                        key=repr,
+                    )
                 ),
                 help_codes=tuple(sorted(help_codes)),
                 exact_neighbourhoods=tuple(sorted(exact_n)),
@@ -280,13 +297,26 @@ def documents_for(
                 line=service.line.value,
                 free=service.is_free,
                 periods=tuple(
-                    Period(
-                        s.freq, s.byday, s.opens_at, s.closes_at, s.valid_from, s.valid_to, s.until
+                    sorted(
+                        (
+                            Period(
+                                s.freq,
+                                s.byday,
+                                s.opens_at,
+                                s.closes_at,
+                                s.valid_from,
+                                s.valid_to,
+                                s.until,
+                            )
+                            for s in schedules[service_id]
+                            if s.opens_at and s.closes_at
+                        ),
+                        key=repr,
                     )
-                    for s in schedules[service_id]
-                    if s.opens_at and s.closes_at
                 ),
-                closures=tuple(Closed(c.starts_on, c.ends_on) for c in closures[service_id]),
+                closures=tuple(
+                    sorted((Closed(c.starts_on, c.ends_on) for c in closures[service_id]), key=repr)
+                ),
                 # As `ListingRecord.is_verified`: a synthetic listing was never checked.
                 checked_on=service.assured_date
                 if service.provenance is not Provenance.SYNTHETIC

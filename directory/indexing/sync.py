@@ -4,12 +4,19 @@ After a commit that wrote outbox rows, the committing process applies every pend
 the index's writer lock (so a change is searchable as soon as its request ends, in every
 worker). `flask search sync` does the same from the command line; `flask search rebuild`
 builds a fresh index beside the old one and swaps it in.
+
+Several app hosts may share one database, each with an index of its own: each process
+follows the outbox (`follow`, at most every FOLLOW_EVERY seconds, before a search), so a
+change committed on one host is searchable on the others within about a second. An index
+whose outbox rows are gone (its host was away longer than the outbox keeps rows) or that is
+ahead of the database (a backup was restored under it) is rebuilt.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -24,11 +31,16 @@ from directory.indexing import outbox
 from directory.indexing.documents import Reference, all_documents, documents_for
 from directory.models import SearchOutbox, Service, ServiceStatus
 from directory.models.base import utcnow
-from search import IndexUnavailable, SearchIndex
+from search import IndexUnavailable, SearchIndex, fingerprint
 
 log = logging.getLogger(__name__)
 BATCH = 500
 KEEP_APPLIED_ROWS = timedelta(hours=1)  # a rebuild catches up from rows this recent
+FOLLOW_EVERY = 0.5  # seconds between two looks at the outbox, per process
+
+
+class OutOfStep(IndexUnavailable):
+    """The index cannot be caught up from the outbox: rebuild it."""
 
 
 def search_index(app: Flask | None = None) -> SearchIndex:
@@ -48,6 +60,7 @@ def apply_pending(app: Flask, index: SearchIndex | None = None, lock_timeout: fl
         upto = index.applied_upto()
         if upto is None:
             raise IndexUnavailable("the search index has no record of what it holds")
+        _check_in_step(session, upto)
         reference = None
         while True:
             rows = session.execute(
@@ -74,6 +87,44 @@ def apply_pending(app: Flask, index: SearchIndex | None = None, lock_timeout: fl
         )
         session.commit()
     return applied
+
+
+def _check_in_step(session: Session, upto: int) -> None:
+    """Raise OutOfStep when the outbox no longer leads from `upto` to the database: it holds
+    less than the index applied (a backup restored, a database recreated), or the rows just
+    after `upto` were cleaned away (this host was away longer than KEEP_APPLIED_ROWS)."""
+    latest, oldest = session.execute(
+        select(func.max(SearchOutbox.id), func.min(SearchOutbox.id))
+    ).one()
+    if latest is not None and latest < upto:
+        raise OutOfStep(f"the index has applied outbox row {upto}, the database ends at {latest}")
+    if latest is None and upto > 0:
+        raise OutOfStep("the outbox is empty under an index that applied rows")
+    if oldest is not None and oldest > upto + 1:
+        raise OutOfStep(f"outbox rows {upto + 1} to {oldest - 1} are gone")
+
+
+def follow(app: Flask) -> None:
+    """Catch this host's index up with changes committed elsewhere (another app host, a
+    command), rebuilding it when the outbox cannot; at most every FOLLOW_EVERY seconds."""
+    state = app.extensions["search.follow"]
+    now = time.monotonic()
+    if now - state["checked"] < FOLLOW_EVERY:
+        return
+    state["checked"] = now
+    index = search_index(app)
+    upto = index.applied_upto()
+    if upto is None:
+        return  # no index yet: the search reports it and the start-up check builds it
+    with _new_session(app) as session:
+        latest = session.scalar(select(func.max(SearchOutbox.id)))
+    if latest == upto:
+        return
+    try:
+        apply_pending(app, index)
+    except OutOfStep as reason:
+        log.warning("search index out of step with the database (%s): rebuilding", reason)
+        ensure_ready(app)
 
 
 def rebuild(app: Flask, index: SearchIndex | None = None) -> int:
@@ -126,6 +177,19 @@ class Health:
     latest_outbox: int
 
 
+def database_fingerprint(app: Flask) -> str:
+    """The fingerprint the index would have if built now (`search.fingerprint`)."""
+    with _new_session(app) as session:
+        return fingerprint(all_documents(session, Reference.load(session)))
+
+
+def content_matches(app: Flask, index: SearchIndex | None = None) -> bool:
+    """Whether the index holds exactly what the database says, listing by listing (not only
+    as many listings): a database restored or changed behind the outbox's back differs."""
+    index = index or search_index(app)
+    return index.fingerprint() == database_fingerprint(app)
+
+
 def health(app: Flask, index: SearchIndex | None = None) -> Health:
     index = index or search_index(app)
     with _new_session(app) as session:
@@ -164,9 +228,12 @@ def _consistent(app: Flask, index: SearchIndex) -> bool:
     if state.applied_upto > state.latest_outbox:
         return False  # the database was recreated or restored under this index
     if state.applied_upto < state.latest_outbox:
-        apply_pending(app, index)
+        try:
+            apply_pending(app, index)
+        except OutOfStep:
+            return False
         state = health(app, index)
-    return state.indexed == state.active
+    return state.indexed == state.active and content_matches(app, index)
 
 
 def _after_commit(session: Session) -> None:
@@ -177,6 +244,9 @@ def _after_commit(session: Session) -> None:
         return
     try:
         apply_pending(app)
+    except OutOfStep as reason:
+        log.warning("search index out of step with the database (%s): rebuilding", reason)
+        ensure_ready(app)
     except IndexUnavailable:
         log.info("no search index yet: `flask search rebuild` builds it")
     except Exception:  # the data is committed; the outbox keeps the change for the next writer
@@ -186,6 +256,7 @@ def _after_commit(session: Session) -> None:
 def init_app(app: Flask) -> None:
     root = Path(app.config["SEARCH_INDEX_DIR"])
     app.extensions["search"] = SearchIndex(root, occurs_on=hours.occurs_on)
+    app.extensions["search.follow"] = {"checked": 0.0}
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_commit", _after_commit)
     if app.config.get("SEARCH_CHECK_ON_START", True):
