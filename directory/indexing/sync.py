@@ -265,11 +265,22 @@ def init_app(app: Flask) -> None:
         @app.before_request
         def _check_index_once() -> None:
             # The first request of each process, not at import: CLI commands such as
-            # `flask db upgrade` must work before there is anything to index.
+            # `flask db upgrade` must work before there is anything to index. In the
+            # background: comparing the content takes seconds on a large catalogue, and
+            # searches meanwhile read the index as it is (a missing one is built by the
+            # search itself).
             if checked.is_set():
                 return
             checked.set()
-            try:
-                ensure_ready(app)
-            except Exception:
-                log.exception("search index check at start failed; search reports it")
+            if app.extensions["database.bind"] is not None:
+                _check_at_start(app)  # one given connection: never from two threads
+                return
+            threading.Thread(target=_check_at_start, args=(app,), daemon=True).start()
+
+
+def _check_at_start(app: Flask) -> None:
+    try:
+        with app.app_context():
+            ensure_ready(app)
+    except Exception:
+        log.exception("search index check at start failed; search reports it")
