@@ -1,17 +1,26 @@
 """Search benchmark: one command, prints its figures.
 
     .venv/bin/python bench/search.py [--sizes 10000 50000] [--queries 300]
+                                     [--pg-url postgresql+psycopg://...] [--no-pg]
 
 For each size it builds a synthetic catalogue in a temporary SQLite database, then measures
 - the full rebuild of the index (`flask search rebuild`'s function);
 - p50/p95 of 300 representative queries (100 text only, 100 filters only, 100 text plus three
   filters with every count) through `run_search`, the function the search page calls;
+- the anchor (`bench/pg_fts.py`): the same documents in PostgreSQL full-text search (one
+  weighted tsvector, GIN indexes, in a schema of its own, dropped afterwards), the same
+  queries answered there in one statement each (page, total and every facet count), each
+  right after ours; p50/p95 of both and the ratio of the p95s. Skipped, with a note, when
+  PostgreSQL cannot be reached (`--pg-url`, default the local `test` database) or with
+  `--no-pg`;
 - under gunicorn with 2 workers on loopback: p50/p95 and requests per second of the search
   page against `/healthz` of the same app in the same run (in turns, five slices each),
   and each worker's peak memory; and, when `wrk` is installed, the same two rates with it
   as the client (the Python client limits /healthz, which flatters the ratio).
 Targets at 50,000 services: p95 <= 50 ms (text + three filters), rebuild <= 120 s, search
-page throughput >= 30% of the trivial endpoint, peak memory per worker < 300 MB.
+page throughput >= 30% of the trivial endpoint, peak memory per worker < 300 MB. Against
+the anchor, text + three filters with every count: p95 <= 20 ms and at most 1.5 times
+PostgreSQL's p95 in the same run.
 """
 
 from __future__ import annotations
@@ -35,12 +44,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
+from bench import pg_fts  # noqa: E402
 from directory import clock, schema  # noqa: E402
 from directory.catalogue import gaps, search_params, searching  # noqa: E402
 from directory.extensions import db  # noqa: E402
 from directory.indexing import sync  # noqa: E402
 from directory.seeding.loader import load_seeds  # noqa: E402
 from directory.seeding.synthetic import make_synthetic_catalogue  # noqa: E402
+from search import SearchRequest  # noqa: E402
 
 TEXTS = [
     "boodschappen",
@@ -147,28 +158,100 @@ def build(size: int, workdir: Path) -> tuple[str, Path, float, float]:
     return url, index_dir, generated, rebuilt
 
 
-def in_process(url: str, index_dir: Path, count: int) -> dict[str, list[float]]:
+def in_process(
+    url: str, index_dir: Path, count: int, anchor: pg_fts.Anchor | None = None
+) -> tuple[dict[str, list[float]], dict[str, list[float]], dict[str, int]]:
+    """Timings of `run_search` by kind of query; with an anchor, each query also goes to
+    PostgreSQL right after (in turns, so a machine slowing down weighs on both), and the
+    queries where both found as many results are counted."""
     app = create_app(
         {"DATABASE_URL": url, "SEARCH_INDEX_DIR": str(index_dir), "SEARCH_CHECK_ON_START": False}
     )
     rng = random.Random(7)
     timings: dict[str, list[float]] = {}
+    anchored: dict[str, list[float]] = {}
+    same_total: dict[str, int] = {}
     with app.test_request_context("/nl/search"):
         session = db.session()
-        words = search_params.vocabulary(lambda: session, url)
+        words = search_params.vocabulary(lambda: session)
         places = [*words.neighbourhoods, *words.municipalities]
         queries = representative_queries(count, rng, places)
-        warm = search_params.read_params(_multidict(queries[0][1]), words)
-        searching.run_search(warm, words, "nl", clock.now())  # opens the index
+        # Warm-up, the same for both: a query of each kind (the index opened, PostgreSQL's
+        # statements planned and its pages in memory).
+        for kind in ("text only", "filters only", "text + 3 filters"):
+            args = next(a for k, a in queries if k == kind)
+            params = search_params.read_params(_multidict(args), words)
+            searching.run_search(params, words, "nl", clock.now())
+            session.rollback()
+            if anchor is not None:
+                anchor.search(engine_request(params, words))
         for kind, args in queries:
             params = search_params.read_params(_multidict(args), words)
             started = time.perf_counter()
-            searching.run_search(params, words, "nl", clock.now())
+            outcome = searching.run_search(params, words, "nl", clock.now())
             timings.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
             session.rollback()
+            if anchor is not None:
+                request = engine_request(params, words)
+                started = time.perf_counter()
+                found = anchor.search(request)
+                anchored.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+                same = found.total == outcome.result.total
+                same_total[kind] = same_total.get(kind, 0) + same
         gaps.write_pending()  # while the database exists, not at exit after it was removed
     app.extensions["database.engine"].dispose()
-    return timings
+    return timings, anchored, same_total
+
+
+def engine_request(params: search_params.SearchParams, words) -> SearchRequest:
+    """What `run_search` asks the engine (the anchor answers the same request)."""
+    return SearchRequest(
+        text=params.text,
+        filters=params.filters(words),
+        offset=(params.page - 1) * searching.PER_PAGE,
+        limit=searching.PER_PAGE,
+        count_neighbourhoods=searching.neighbourhoods_to_count(params, words),
+    )
+
+
+def with_anchor(pg_url: str, database_url: str) -> pg_fts.Anchor | None:
+    """The PostgreSQL anchor loaded with this catalogue, or None (and why) when PostgreSQL
+    cannot be had."""
+    try:
+        anchor = pg_fts.Anchor.connect(pg_url)
+    except Exception as error:  # no driver, nothing listening, refused: the bench goes on
+        print(f"PostgreSQL anchor skipped: {pg_fts.first_line(error)}")
+        return None
+    try:
+        loaded = anchor.load(database_url)
+    except Exception as error:
+        print(f"PostgreSQL anchor skipped: loading failed: {pg_fts.first_line(error)}")
+        anchor.close()
+        return None
+    print(
+        f"PostgreSQL FTS anchor: {loaded.documents:,} documents in {anchor.schema}, "
+        f"built {loaded.built:.1f} s, copied with tsvectors {loaded.copied:.1f} s, "
+        f"GIN indexes {loaded.indexed:.1f} s, {loaded.megabytes:.0f} MB; {loaded.unaccent}"
+    )
+    return anchor
+
+
+def print_side_by_side(
+    timings: dict[str, list[float]], anchored: dict[str, list[float]], same_total: dict[str, int]
+) -> None:
+    print(
+        f"{'in-process, ms':<18} {'Nabij p50':>9} {'p95':>6}   {'PostgreSQL p50':>14} {'p95':>6}"
+        f"   {'p95 ratio':>9}   same total"
+    )
+    for kind in ("text only", "filters only", "text + 3 filters"):
+        ours, theirs = timings[kind], anchored[kind]
+        ours_95, theirs_95 = percentile(ours, 0.95), percentile(theirs, 0.95)
+        print(
+            f"{kind:<18} {percentile(ours, 0.5):9.1f} {ours_95:6.1f}   "
+            f"{percentile(theirs, 0.5):14.1f} {theirs_95:6.1f}   {ours_95 / theirs_95:9.2f}"
+            f"   {same_total.get(kind, 0):>3}/{len(ours)}"
+        )
+    print("target (text + 3 filters): Nabij p95 <= 20 ms and p95 ratio <= 1.5")
 
 
 def _multidict(args: dict):
@@ -236,6 +319,7 @@ def under_gunicorn(url: str, index_dir: Path, seconds: float) -> dict:
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
+            "--no-control-socket",
             "--workers",
             "2",
             "--bind",
@@ -354,6 +438,12 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000])
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--seconds", type=float, default=10.0, help="per load phase")
+    parser.add_argument(
+        "--pg-url",
+        default=pg_fts.DEFAULT_URL,
+        help="PostgreSQL for the full-text search anchor (default: %(default)s)",
+    )
+    parser.add_argument("--no-pg", action="store_true", help="skip the PostgreSQL anchor")
     args = parser.parse_args()
     for size in args.sizes:
         workdir = Path(tempfile.mkdtemp(prefix=f"nabij-bench-{size}-"))
@@ -362,7 +452,12 @@ def main() -> None:
             print(f"\n== {size:,} services ==")
             print(f"synthetic catalogue generated in {generated:.1f} s")
             print(f"full index rebuild: {rebuilt:.1f} s (target <= 120 s at 50,000)")
-            timings = in_process(url, index_dir, args.queries)
+            anchor = None if args.no_pg else with_anchor(args.pg_url, url)
+            try:
+                timings, anchored, same_total = in_process(url, index_dir, args.queries, anchor)
+            finally:
+                if anchor is not None:
+                    anchor.close()
             for kind in ("text only", "filters only", "text + 3 filters"):
                 values = timings[kind]
                 p50, p95 = percentile(values, 0.5), percentile(values, 0.95)
@@ -370,6 +465,8 @@ def main() -> None:
                     f"run_search, {kind:<17} n={len(values):>3}  "
                     f"p50 {p50:6.1f} ms  p95 {p95:6.1f} ms"
                 )
+            if anchored:
+                print_side_by_side(timings, anchored, same_total)
             served = under_gunicorn(url, index_dir, args.seconds)
             for name in ("trivial", "page"):
                 values = served[name]

@@ -167,6 +167,11 @@ class SearchIndex:
     def writer_lock(self, timeout: float = 60.0):
         return store.writer_lock(self.root, timeout)
 
+    def check_lock(self):
+        """Held by the one process of a host that compares this index with the database at
+        start; the others do not wait (raises LockTimeout at once)."""
+        return store.writer_lock(self.root, 0, name="check.lock")
+
     def rebuild_lock(self, timeout: float = 600.0):
         """Held for a whole rebuild (not the writer lock: changes keep being applied)."""
         return store.writer_lock(self.root, timeout, name="rebuild.lock")

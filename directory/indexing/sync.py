@@ -31,7 +31,7 @@ from directory.indexing import outbox
 from directory.indexing.documents import Reference, all_documents, documents_for
 from directory.models import SearchOutbox, Service, ServiceStatus
 from directory.models.base import utcnow
-from search import IndexUnavailable, SearchIndex, fingerprint
+from search import IndexUnavailable, LockTimeout, SearchIndex, fingerprint
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -279,8 +279,12 @@ def init_app(app: Flask) -> None:
 
 
 def _check_at_start(app: Flask) -> None:
+    """One process per index directory compares it with the database (the workers of a
+    host share the index; the others follow the outbox as usual)."""
     try:
-        with app.app_context():
+        with search_index(app).check_lock(), app.app_context():
             ensure_ready(app)
+    except LockTimeout:
+        return
     except Exception:
         log.exception("search index check at start failed; search reports it")
