@@ -56,6 +56,9 @@ def from_environment() -> dict[str, object]:
         # Searches that found nothing are written together this long after the first of them
         # (see directory/catalogue/gaps.py); 0 writes each at once.
         "ZERO_RESULT_LOG_SECONDS": float(os.environ.get("ZERO_RESULT_LOG_SECONDS", 10)),
+        # The index is compared with the database beside the first request of a process (it
+        # takes seconds on a large catalogue); "0" compares before answering it (tests).
+        "SEARCH_CHECK_IN_BACKGROUND": os.environ.get("SEARCH_CHECK_IN_BACKGROUND", "1") != "0",
         "SESSION_IDLE_MINUTES": 30,
         "SESSION_ABSOLUTE_HOURS": 12,
         "SIGN_IN_LIMIT_PER_EMAIL": "5/minute",

@@ -26,6 +26,8 @@ os.environ["NABIJ_INSTANCE_DIR"] = _INSTANCE
 os.environ.setdefault("SECRET_KEY", "test-secret")
 # Each test's app counts its own attempts; tests of the shared storages choose them.
 os.environ.setdefault("RATELIMIT_STORAGE", "memory")
+# No thread outlives the test whose first request started it.
+os.environ.setdefault("SEARCH_CHECK_IN_BACKGROUND", "0")
 
 from app import create_app  # noqa: E402
 from directory import schema  # noqa: E402

@@ -279,11 +279,14 @@ def _rename(app, service_id, name: str) -> None:
 
 
 def _found_within(app, word: str, seconds: float) -> bool:
-    """Whether the search page of `app` finds `word` before `seconds` are over."""
+    """Whether searching on `app`'s page finds a listing named `word` before `seconds` are
+    over (the page echoes the query, so its results are read from the index it used)."""
     client = app.test_client()
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if word in client.get("/nl/search", query_string={"q": word}).text:
+        client.get("/nl/search", query_string={"q": word})
+        found = sync.search_index(app).search(SearchRequest(text=word))
+        if any(word in listing.texts[0].name for listing in found.listings):
             return True
         time.sleep(0.1)
     return False

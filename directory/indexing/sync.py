@@ -272,7 +272,8 @@ def init_app(app: Flask) -> None:
             if checked.is_set():
                 return
             checked.set()
-            if app.extensions["database.bind"] is not None:
+            background = app.config.get("SEARCH_CHECK_IN_BACKGROUND", True)
+            if not background or app.extensions["database.bind"] is not None:
                 _check_at_start(app)  # one given connection: never from two threads
                 return
             threading.Thread(target=_check_at_start, args=(app,), daemon=True).start()
