@@ -328,6 +328,15 @@ class SearchIndex:
         return self._snapshot
 
 
+@dataclass(frozen=True)
+class _Ranking:
+    """What orders the listings a search matched (see `_Snapshot._tiers`)."""
+
+    scores: SlicedCounter  # per listing: needs met, free words by rarity
+    need: int = 0  # listings meeting a need the query names
+    place: tuple[int, int] | None = None  # listings naming, and serving, a place it names
+
+
 class _Snapshot:
     """One generation of the index as one process reads it, with its filter sets."""
 
@@ -502,7 +511,7 @@ class _Snapshot:
             near_words=self._near_names,
             max_words=MAX_WORDS,
         )
-        text_mask, loose, scores, need, place = self._read_matches(reading)
+        text_mask, loose, ranking = self._read_matches(reading)
         masks = self._group_masks(request.filters, request.now)
 
         def all_but(group: str | None) -> int:
@@ -514,7 +523,7 @@ class _Snapshot:
 
         final = all_but(None)
         total = final.bit_count()
-        docnums = self._page(final, scores, request, need, place)
+        docnums = self._page(final, ranking, request)
         listings = [self._card(docnum) for docnum in docnums]
         # A filter not in use counts over every result: when the page shows them all, that
         # is their cards (a dozen, often) rather than every value's set over the index.
@@ -534,7 +543,7 @@ class _Snapshot:
         corrected = corrected_text(text, reading.corrections)
         return SearchResult(listings, total, counts, without, loose, version, open_now, corrected)
 
-    def _read_matches(self, reading: Reading):
+    def _read_matches(self, reading: Reading) -> tuple[int, bool, _Ranking]:
         """The listings a reading matches, whether loosely, their scores, and the sets the
         ranking's tiers need: those meeting a need, and those naming or serving a place.
 
@@ -603,7 +612,7 @@ class _Snapshot:
             else:
                 loose = True  # nobody serves that place: the need elsewhere
         place = (exact, near) if places else None
-        return text_mask, loose, scores, need, place
+        return text_mask, loose, _Ranking(scores, need, place)
 
     def _counts(
         self,
@@ -637,9 +646,7 @@ class _Snapshot:
             ).bit_count()
         return counts
 
-    def _tiers(
-        self, final: int, filters: Filters, need: int, place: tuple[int, int] | None
-    ) -> list[int]:
+    def _tiers(self, final: int, filters: Filters, ranking: _Ranking) -> list[int]:
         """The ranking's tiers, in order. A listing that meets the need named in the query
         in the place asked comes first, then the need met for the municipality or the
         whole region, then looser matches. A place (chosen in the filters or named in the
@@ -651,13 +658,13 @@ class _Snapshot:
                 "exact_m", filters.municipalities
             )
             near = final
-        if place is not None:
-            exact |= place[0]
-            near |= place[1]
+        if ranking.place is not None:
+            exact |= ranking.place[0]
+            near |= ranking.place[1]
         region = self.facets["region"].get("yes", 0)
         # Without a place, one tier of every listing (-1: all bits set).
         by_place = [exact, ~exact & ~region, region & ~exact] if exact or near else [-1]
-        if need:
+        if need := ranking.need:
             tiers = [final & need & p for p in by_place]
             tiers += [final & ~need & p for p in by_place]
             return tiers
@@ -675,40 +682,26 @@ class _Snapshot:
                 self.stale_cache.popitem(last=False)
         return mask
 
-    def _runs(
-        self,
-        final: int,
-        scores: SlicedCounter | None,
-        request: SearchRequest,
-        need: int = 0,
-        place: tuple[int, int] | None = None,
-    ) -> Iterator[int]:
+    def _runs(self, final: int, ranking: _Ranking, request: SearchRequest) -> Iterator[int]:
         """The ranking as consecutive sets, each read in index order: place tiers first, then
         within each tier the text score, highest first, then fresh listings before stale
         ones."""
         stale = self._checked_before(request.stale_before)
-        for tier in self._tiers(final, request.filters, need, place):
+        for tier in self._tiers(final, request.filters, ranking):
             if not tier:
                 continue
-            for _score, level in scores.levels(tier) if scores else [(0, tier)]:
+            for _score, level in ranking.scores.levels(tier):
                 if level & stale:
                     yield level & ~stale
                     yield level & stale
                 else:
                     yield level
 
-    def _page(
-        self,
-        final: int,
-        scores: SlicedCounter | None,
-        request: SearchRequest,
-        need: int = 0,
-        place: tuple[int, int] | None = None,
-    ) -> list[int]:
+    def _page(self, final: int, ranking: _Ranking, request: SearchRequest) -> list[int]:
         """The requested slice of the ranking (document numbers)."""
         skip, take = request.offset, request.limit
         docnums: list[int] = []
-        for run in self._runs(final, scores, request, need, place):
+        for run in self._runs(final, ranking, request):
             size = run.bit_count()
             if skip >= size:
                 skip -= size

@@ -181,3 +181,13 @@ def seeded_app(url: str, root: Path, catalogue: bool = True, build=None, **confi
         sync.rebuild(app)
     app.url, app.index_dir = url, root / "index"
     return app
+
+
+@pytest.fixture
+def indexed_app(scratch, tmp_path):
+    """Reference data only, an index of nothing, and the app writing to both."""
+    url = scratch.create()
+    schema.upgrade(url)
+    app = seeded_app(url, tmp_path, catalogue=False)
+    yield app
+    app.extensions["database.engine"].dispose()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from directory.accounts import passwords
+from directory.extensions import db
 from directory.models import (
     Account,
     Line,
@@ -154,3 +155,13 @@ def sign_in(
 def totp_code(secret: str, at: datetime | None = None) -> str:
     """The code an authenticator app shows at `at` (pass the app's `FIXED_NOW`), else now."""
     return pyotp.TOTP(secret).at(at or datetime.now(UTC))
+
+
+def rename_service(app, service_id, name: str) -> None:
+    """Give a service a new name in every language, as an edit committed in `app`."""
+    with app.app_context():
+        session = db.session()
+        texts = session.scalars(select(ServiceText).where(ServiceText.service_id == service_id))
+        for text in texts:
+            text.name = name
+        session.commit()

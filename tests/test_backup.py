@@ -4,41 +4,20 @@ equal to the database it serves (a content fingerprint, not only counts and ids)
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
-from directory import schema
 from directory.extensions import db
 from directory.indexing import sync
 from directory.models import ServiceText
 from search import SearchRequest
 from tests import factories
-from tests.conftest import seeded_app
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def indexed_app(scratch, tmp_path):
-    url = scratch.create()
-    schema.upgrade(url)
-    app = seeded_app(url, tmp_path, catalogue=False)
-    yield app
-    app.extensions["database.engine"].dispose()
 
 
 def names_found(app, word: str) -> list[str]:
     found = sync.search_index(app).search(SearchRequest(text=word))
     return [listing.texts[0].name for listing in found.listings]
-
-
-def rename(app, service_id, name: str) -> None:
-    with app.app_context():
-        session = db.session()
-        for text in session.scalars(
-            select(ServiceText).where(ServiceText.service_id == service_id)
-        ):
-            text.name = name
-        session.commit()
 
 
 def test_backup_and_restore_put_the_database_and_its_search_back(indexed_app, tmp_path):
@@ -51,7 +30,7 @@ def test_backup_and_restore_put_the_database_and_its_search_back(indexed_app, tm
     backup = tmp_path / "backups" / "nabij.backup"
     result = runner.invoke(args=["backup", str(backup)])
     assert result.exit_code == 0, result.output
-    rename(indexed_app, service.id, "Avondsoep")
+    factories.rename_service(indexed_app, service.id, "Avondsoep")
     assert names_found(indexed_app, "avondsoep") == ["Avondsoep"]
 
     result = runner.invoke(args=["restore", str(backup), "--yes"])
@@ -60,7 +39,7 @@ def test_backup_and_restore_put_the_database_and_its_search_back(indexed_app, tm
     assert names_found(indexed_app, "ochtendkoffie") == ["Ochtendkoffie"]
     assert names_found(indexed_app, "avondsoep") == []
     # The next edit reaches search (its outbox id is new to the rebuilt index).
-    rename(indexed_app, service.id, "Middagthee")
+    factories.rename_service(indexed_app, service.id, "Middagthee")
     assert names_found(indexed_app, "middagthee") == ["Middagthee"]
     status = runner.invoke(args=["search", "status"]).output
     assert "content=equal" in status

@@ -14,25 +14,15 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from app import create_app
-from directory import hours, schema
+from directory import hours
 from directory.extensions import db
 from directory.indexing import sync
 from directory.models import Service, ServiceStatus
 from search import SearchIndex, SearchRequest
 from tests import factories
-from tests.conftest import PROJECT_ROOT, seeded_app
+from tests.conftest import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def indexed_app(scratch, tmp_path):
-    """Reference data only, an index of nothing, and the app writing to both."""
-    url = scratch.create()
-    schema.upgrade(url)
-    app = seeded_app(url, tmp_path, catalogue=False)
-    yield app
-    app.extensions["database.engine"].dispose()
 
 
 def worker(*args: str) -> subprocess.Popen:
@@ -266,18 +256,6 @@ def two_hosts(indexed_app, tmp_path):
     other.extensions["database.engine"].dispose()
 
 
-def _rename(app, service_id, name: str) -> None:
-    from directory.models import ServiceText
-
-    with app.app_context():
-        session = db.session()
-        for text in session.scalars(
-            select(ServiceText).where(ServiceText.service_id == service_id)
-        ):
-            text.name = name
-        session.commit()
-
-
 def _found_within(app, word: str, seconds: float) -> bool:
     """Whether searching on `app`'s page finds a listing named `word` before `seconds` are
     over (the page echoes the query, so its results are read from the index it used)."""
@@ -300,7 +278,7 @@ def test_an_edit_on_one_host_is_searchable_on_the_other_within_two_seconds(two_h
         service = factories.service(session, owner, name="Eerste naam")
         session.commit()
     assert _found_within(there, "Eerste", 2.0)
-    _rename(here, service.id, "Klaprozen")
+    factories.rename_service(here, service.id, "Klaprozen")
     assert _found_within(there, "Klaprozen", 2.0)
     with there.app_context():
         state = sync.health(there)
@@ -319,7 +297,7 @@ def test_a_host_away_longer_than_the_outbox_keeps_rows_rebuilds(two_hosts):
         owner = factories.organization(session, name="Weg vzw")
         service = factories.service(session, owner, name="Afwezig")
         session.commit()
-        _rename(here, service.id, "Teruggekeerd")
+        factories.rename_service(here, service.id, "Teruggekeerd")
         session.execute(update(SearchOutbox).values(created_at=datetime(2000, 1, 1, tzinfo=UTC)))
         session.commit()
         factories.service(session, owner, name="Nieuwste")
@@ -341,11 +319,11 @@ def test_a_restored_older_database_is_noticed_by_the_next_edit(indexed_app, tmp_
         service = factories.service(session, owner, name="Voor")
         session.commit()
         for number in range(3):  # edits after the backup
-            _rename(indexed_app, service.id, f"Tussendoor{number}")
+            factories.rename_service(indexed_app, service.id, f"Tussendoor{number}")
         ahead = sync.search_index(indexed_app).applied_upto()
         # The restored database ends three rows earlier.
         session.execute(delete(SearchOutbox).where(SearchOutbox.id > ahead - 3))
         session.commit()
-    _rename(indexed_app, service.id, "Hersteldnaam")
+    factories.rename_service(indexed_app, service.id, "Hersteldnaam")
     found = sync.search_index(indexed_app).search(SearchRequest(text="hersteldnaam"))
     assert [listing.id for listing in found.listings] == [str(service.id)]
