@@ -34,15 +34,13 @@ import os
 import random
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -55,7 +53,8 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import selectinload  # noqa: E402
 
 from app import create_app  # noqa: E402
-from bench.search import free_port, percentile, representative_queries  # noqa: E402
+from bench import serving  # noqa: E402
+from bench.search import percentile, representative_queries  # noqa: E402
 from directory import schema  # noqa: E402
 from directory.accounts import passwords  # noqa: E402
 from directory.catalogue import queries as catalogue_queries  # noqa: E402
@@ -266,58 +265,15 @@ def prepare(url: str, workdir: Path, users: int, minutes: float, secret_key: str
 
 @contextmanager
 def gunicorn(url: str, workdir: Path, workers: int, secret_key: str) -> Iterator[int]:
-    """gunicorn serving the app on a free loopback port; stopped (its whole process group)
-    when the block ends, whatever happened."""
-    port = free_port()
+    """gunicorn serving the app on a free loopback port (see `bench.serving`)."""
     env = {
-        **os.environ,
         "DATABASE_URL": url,
         "SEARCH_INDEX_DIR": str(workdir / "index"),
         "SECRET_KEY": secret_key,
         "NABIJ_INSTANCE_DIR": str(workdir / "instance"),
     }
-    with open(workdir / "gunicorn.log", "wb") as log:
-        server = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "--no-control-socket",
-                "--workers",
-                str(workers),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-                "app:create_app()",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            wait_until_serving(port, server, seconds=60)
-            yield port
-        finally:
-            stop(server)
-
-
-def wait_until_serving(port: int, server: subprocess.Popen, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {server.returncode}")
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-        try:
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        finally:
-            connection.close()
-        time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer on port {port} within {seconds:.0f} s")
+    with serving.serve(env, workers, log=workdir / "gunicorn.log") as (port, _server):
+        yield port
 
 
 def warm_up(port: int, plan: dict, workers: int) -> None:
@@ -334,18 +290,6 @@ def warm_up(port: int, plan: dict, workers: int) -> None:
                     connection.getresponse().read()
                 finally:
                     connection.close()
-
-
-def stop(process: subprocess.Popen) -> None:
-    """SIGTERM to the process group, SIGKILL after 30 s."""
-    for signal_, wait in ((signal.SIGTERM, 30), (signal.SIGKILL, 10)):
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal_)
-        try:
-            process.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 def simulate(plan: dict, port: int, users: int, minutes: float, workdir: Path) -> dict:

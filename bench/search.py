@@ -30,8 +30,6 @@ import http.client
 import os
 import random
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -44,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
-from bench import pg_fts  # noqa: E402
+from bench import pg_fts, serving  # noqa: E402
 from directory import clock, schema  # noqa: E402
 from directory.catalogue import gaps, search_params, searching  # noqa: E402
 from directory.extensions import db  # noqa: E402
@@ -260,12 +258,6 @@ def _multidict(args: dict):
     return MultiDict(args)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def load(
     port: int, paths: list[str], seconds: float, clients: int = 4, max_requests: int = 5000
 ) -> tuple[list[float], float]:
@@ -309,36 +301,12 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def under_gunicorn(url: str, index_dir: Path, seconds: float) -> dict:
-    port = free_port()
     env = {
-        **os.environ,
         "DATABASE_URL": url,
         "SEARCH_INDEX_DIR": str(index_dir),
         "NABIJ_INSTANCE_DIR": str(index_dir.parent),
     }
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "--no-control-socket",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "app:create_app()",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    try:
-        for _ in range(200):
-            try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
-                break
-            except OSError:
-                time.sleep(0.1)
+    with serving.serve(env, workers=2) as (port, server):
         rng = random.Random(11)
         words = ["boodschappen", "courses", "taallessen", "repas", "Molenbeek", "klusjes"]
         places = ["8", "21", "63", "21012", "21015", "1030", "48"]
@@ -375,9 +343,6 @@ def under_gunicorn(url: str, index_dir: Path, seconds: float) -> dict:
             ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
         ).stdout.split()
         memory = [peak_rss_mb(int(pid)) for pid in workers]
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
     return {
         "trivial": trivial,
         "trivial_rps": trivial_rps,
