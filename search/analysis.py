@@ -21,15 +21,6 @@ def _folding():
     return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
 
 
-_FOLD = _folding()
-
-
-def folded_words(text: str) -> list[str]:
-    """The words of `text` in lower case without accents: how names, kinds of help and
-    places are matched."""
-    return [token.text for token in _FOLD(text)]
-
-
 def _language(lang: str):
     assert has_stemmer(lang)
     assert has_stopwords(lang)
