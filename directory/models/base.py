@@ -60,6 +60,7 @@ class Provenance(enum.StrEnum):
     ORGANIZATION = "organization"  # entered by the organisation itself
     COORDINATOR = "coordinator"  # entered by a coordinator
     SYNTHETIC = "synthetic"  # generated for scale work; never real
+    IMPORTED = "imported"  # read from another social map's HSDS data (`flask hsds import`)
 
 
 class ListingRecord:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import uuid
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from directory.models.base import Base, UUIDPrimaryKey, enum_column
@@ -19,6 +19,10 @@ class LocationType(enum.StrEnum):
 
 
 class Location(UUIDPrimaryKey, Base):
+    """A place where people go (or write to). A confidential location (a shelter, a refuge)
+    keeps its address among those who manage it: the public, the API and exports only learn
+    its municipality and how to reach it."""
+
     __tablename__ = "location"
 
     organization_id: Mapped[uuid.UUID | None] = mapped_column(
@@ -37,12 +41,36 @@ class Location(UUIDPrimaryKey, Base):
     # Not HSDS: the neighbourhood the location lies in, for search and for the map of gaps.
     neighbourhood_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("neighbourhood.id"))
     accessibility: Mapped[str | None] = mapped_column(Text)
+    is_confidential: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Accessibility features: True present, False absent, None not said.
+    step_free: Mapped[bool | None]
+    lift: Mapped[bool | None]
+    accessible_toilet: Mapped[bool | None]
+    hearing_loop: Mapped[bool | None]
 
     organization: Mapped[Organization | None] = relationship(  # noqa: F821
         back_populates="locations"
     )
     addresses: Mapped[list[Address]] = relationship(cascade="all, delete-orphan")
     neighbourhood: Mapped[Neighbourhood | None] = relationship()
+    phones: Mapped[list[Phone]] = relationship(  # noqa: F821
+        cascade="all, delete-orphan",
+        primaryjoin="and_(Phone.location_id == Location.id, Phone.contact_id.is_(None))",
+    )
+    contacts: Mapped[list[Contact]] = relationship(cascade="all, delete-orphan")  # noqa: F821
+    schedules: Mapped[list[Schedule]] = relationship(  # noqa: F821
+        cascade="all, delete-orphan",
+        primaryjoin="and_(Schedule.location_id == Location.id,"
+        " Schedule.service_at_location_id.is_(None))",
+    )
+
+    @property
+    def address(self) -> Address | None:
+        """The street address (HSDS allows several; people go to the physical one)."""
+        for address in self.addresses:
+            if address.address_type == "physical":
+                return address
+        return self.addresses[0] if self.addresses else None
 
 
 class Address(UUIDPrimaryKey, Base):
@@ -75,3 +103,9 @@ class ServiceAtLocation(UUIDPrimaryKey, Base):
 
     service: Mapped[Service] = relationship(back_populates="service_at_locations")  # noqa: F821
     location: Mapped[Location] = relationship()
+    # The hours the service keeps at this location (its own, not the service's general ones).
+    schedules: Mapped[list[Schedule]] = relationship(  # noqa: F821
+        cascade="all, delete-orphan",
+        order_by="(Schedule.byday, Schedule.opens_at)",
+        primaryjoin="Schedule.service_at_location_id == ServiceAtLocation.id",
+    )
