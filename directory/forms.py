@@ -1,7 +1,7 @@
-"""What every form of the app shares: the email and phone checks, typed text without control
-characters, a bare confirmation, and the one-click page that a single-use emailed link opens
-(opening a link changes nothing, so a mail scanner that follows every link cannot use it up:
-the person clicks a button, which posts the token)."""
+"""What every form of the app shares: the email, phone and enterprise-number checks, typed
+text without control characters, a bare confirmation, and the one-click page that a
+single-use emailed link opens (opening a link changes nothing, so a mail scanner that follows
+every link cannot use it up: the person clicks a button, which posts the token)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, ValidationError
 
+from directory import phones
+
 # Deliberately loose: one @, something on both sides, a dot in the domain. The link or the
 # message we send is the real check.
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
-# Digits with the separators people write (+32 2 123 45 67, 02/123.45.67, (0)470 ...).
-PHONE = re.compile(r"^\+?[0-9 ./()-]{6,30}$")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -25,7 +25,8 @@ def is_email(text: str) -> bool:
 
 
 def is_phone(text: str) -> bool:
-    return bool(PHONE.match(text.strip()))
+    """A valid Belgian or international number, written with the separators people use."""
+    return len(text) <= 40 and phones.is_valid(text)
 
 
 class Check:
@@ -38,6 +39,30 @@ class Check:
     def __call__(self, _form, field) -> None:
         if field.data and not self.test(field.data):
             raise ValidationError(self.message)
+
+
+def kbo_number(text: str) -> str | None:
+    """A KBO/BCE enterprise number written as "0123.456.789", or None when `text` is not one.
+
+    Ten digits (an old nine-digit number gets its leading 0), starting with 0 or 1, whose last
+    two are 97 minus the first eight modulo 97: a typo in one digit never passes."""
+    digits = "".join(c for c in text.upper().removeprefix("BE") if c.isdigit())
+    if len(text.strip()) > 20 or any(c.isalpha() for c in text.upper().removeprefix("BE")):
+        return None
+    if len(digits) == 9:
+        digits = "0" + digits
+    if len(digits) != 10 or digits[0] not in "01":
+        return None
+    if 97 - int(digits[:8]) % 97 != int(digits[8:]):
+        return None
+    return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}"
+
+
+def kbo_check(message=None) -> Check:
+    return Check(
+        lambda text: kbo_number(text) is not None,
+        message or _l("This is not a valid enterprise number: check its ten digits."),
+    )
 
 
 def email_check(message=None) -> Check:

@@ -114,3 +114,21 @@ def is_open_at(
 def upcoming_closures(closures: Sequence[Closure], today: date, horizon_days: int = 60):
     horizon = today + timedelta(days=horizon_days)
     return [c for c in closures if c.ends_on >= today and c.starts_on <= horizon]
+
+
+def weekly(schedules: Sequence[Schedule]) -> list[tuple[str, tuple[Period, ...]]]:
+    """The weekly periods as (weekday code, periods), Monday first, open days only: a place's
+    usual week. Monthly rules and seasons are left to the listing's own opening-hours table."""
+    week = []
+    for code in WEEKDAY_CODES:
+        periods = sorted(
+            (
+                Period(s.opens_at, s.closes_at)
+                for s in schedules
+                if s.freq == "WEEKLY" and s.opens_at and s.closes_at and code in s.byday.split(",")
+            ),
+            key=lambda p: p.opens_at,
+        )
+        if periods:
+            week.append((code, tuple(periods)))
+    return week

@@ -22,6 +22,14 @@ ROLE_LABELS = {
     Role.COORDINATOR: _l("Coordinator"),
 }
 
+# The accessibility features of a location (`models.location.ACCESSIBILITY_FEATURES`).
+FEATURE_LABELS = {
+    "step_free": _l("Step-free entrance"),
+    "lift": _l("Lift"),
+    "accessible_toilet": _l("Accessible toilet"),
+    "hearing_loop": _l("Hearing loop"),
+}
+
 LINE_LABELS = {
     Line.ZERO: _l("Open to everyone, no question needed"),
     Line.FIRST: _l("First-line help: a professional takes up your question"),

@@ -13,7 +13,15 @@ import pytest
 from flask import url_for
 
 from directory import clock
-from directory.models import ChangeRequest, ContactChannel, Referral, Role, Urgency
+from directory.models import (
+    ChangeRequest,
+    ContactChannel,
+    Location,
+    LocationType,
+    Referral,
+    Role,
+    Urgency,
+)
 from directory.referrals import access, handover
 from directory.referrals.handover import Handover, Target
 from tests import factories
@@ -122,6 +130,11 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("listings.trust", "POST"): row(
         REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, SEE_OTHER
     ),
+    ("listings.edit_location", "GET"): row(REDIRECT, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, OK),
+    ("listings.edit_location", "POST"): row(REDIRECT, FORBIDDEN, FORBIDDEN, BAD, NOT_FOUND, BAD),
+    ("listings.remove_location", "POST"): row(
+        REDIRECT, FORBIDDEN, FORBIDDEN, SEE_OTHER, NOT_FOUND, SEE_OTHER
+    ),
     # -- end of listings rows --
     # -- feedback rows (error reports, claims) --
     # Public forms: anyone, no account. A POST without the form's stamp is a bot's: it gets
@@ -220,6 +233,8 @@ def world(app, session, tmp_path):
         after={"summary.nl": "Boodschappen op dinsdag"},
     )
     session.add(w.change_request)
+    w.location_r = Location(location_type=LocationType.PHYSICAL, name="Lokaal R")
+    w.org_r.locations.append(w.location_r)
     # feedback: an open error report and a pending claim, for the coordinators' queues.
     from directory.models import Claim, ErrorReport
 
@@ -251,6 +266,7 @@ def url_values(world, endpoint: str, referral: Referral) -> dict[str, object]:
         "account_id": world.invited.id,
         # -- listings values --
         "request_id": world.change_request.id,
+        "location_id": world.location_r.id,
         # -- feedback values --
         "report_id": world.error_report.id,
         "claim_id": world.claim.id,

@@ -106,6 +106,14 @@ def test_editing_and_moderation_pages_have_no_serious_accessibility_violations(
     check(page, f"/{lang}/manage/")
     check(page, f"/{lang}/manage/organizations/{organization}")
     check(page, f"/{lang}/manage/organizations/{organization}/services/new")
+    new_location = f"/{lang}/manage/organizations/{organization}/locations/new"
+    check(page, new_location)
+    # The location form with errors shown: no postcode, a confidential place with no contact.
+    page.fill("input[name=address]", "Voorbeeldstraat 1")
+    page.check("input[name=confidential]")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    check(page, page.url)
     edit = f"/{lang}/manage/organizations/{organization}/services/{service}"
     check(page, edit)
     # The form with errors shown: a period closing before it opens, a bad web address.

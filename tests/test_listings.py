@@ -80,13 +80,17 @@ def form_data(values: dict, token: str) -> dict:
     for index, number in enumerate(values.get("phones") or []):
         data[f"phones-{index}"] = number
     if "help" not in values:  # an organisation
-        for name in ("email", "website", "accessibility", "join_link"):
+        for name in ("email", "website", "kbo", "join_link"):
             data[name] = values.get(name) or ""
+        for index, other in enumerate(values.get("other_ids") or []):
+            data[f"other_ids-{index}-scheme"] = other["scheme"]
+            data[f"other_ids-{index}-identifier"] = other["identifier"]
         relay = values.get("relay") or {}
         for part in ("name", "email", "phone"):
             data[f"relay_{part}"] = relay.get(part) or ""
         return data
     data.update(help=values["help"], languages=values["languages"], areas=values["areas"])
+    data["locations"] = values.get("locations") or []
     for index in range(len(WEEKDAY_CODES) * PERIODS_PER_DAY):  # a browser sends every row
         data[f"hours-{index}-opens"] = data[f"hours-{index}-closes"] = ""
     taken: dict[str, int] = {}
@@ -324,7 +328,7 @@ def test_an_untrusted_new_service_is_created_only_on_approval(app, session, worl
         "areas": ["region"],
         "hours": [],
         "closures": [],
-        "phones": ["02 123 45 67"],
+        "phones": ["02 218 00 00"],
         "name.fr": "Nouveau service",
     }
     url = f"/en/manage/organizations/{world.org_a.id}/services/new"
@@ -342,18 +346,18 @@ def test_an_untrusted_new_service_is_created_only_on_approval(app, session, worl
     assert len(organization.services) == count + 1
     created = session.get(ChangeRequest, request.id).service
     assert created.texts["fr"].name == "Nouveau service"
-    assert [phone.number for phone in created.phones] == ["02 123 45 67"]
+    # Numbers are kept in their international form, however they were typed.
+    assert [phone.number for phone in created.phones] == ["+32 2 218 00 00"]
     assert created.areas[0].is_whole_region
 
 
-def test_an_informal_group_edit_with_a_relay_a_join_link_and_accessibility(app, session, world):
+def test_an_informal_group_edit_with_a_relay_and_a_join_link(app, session, world):
     client = client_for(app, world.coordinator)
     url = f"/en/manage/organizations/{world.informal.id}"
     join = "https://chat.example.org/burenhulp-c"
     values = {
         **current(session, world.informal),
-        "accessibility": "Gelijkvloers, geen trappen.",
-        "relay": {"name": "Mia", "email": "mia@example.org", "phone": "0470 12 34 56"},
+        "relay": {"name": "Mia", "email": "mia@example.org", "phone": "+32 470 12 34 56"},
         "join_link": join,
         "name.fr": "Entraide C",
     }

@@ -14,11 +14,11 @@ from flask_babel import force_locale, gettext
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from directory import hours
+from directory import hours, phones
 from directory.catalogue import queries
 from directory.i18n import pick_text, ui_languages
 from directory.models import Service
-from directory.reach import ways_to_reach
+from directory.reach import Place, ways_to_reach
 from directory.rendering.formats import format_day_in, format_period_in
 
 MAX_LISTINGS = 10
@@ -40,6 +40,8 @@ class Column:
     hours: list[str]
     reach_title: str
     reach: list[str]
+    apply_title: str
+    apply: list[str]  # how to apply, then the price
     scan_hint: str
 
 
@@ -119,19 +121,29 @@ def _column(service: Service, locale: str, today: date) -> Column:
             hours=opening,
             reach_title=gettext("How to get in touch"),
             reach=_reach_lines(service, locale),
+            apply_title=gettext("How to apply"),
+            apply=[
+                line
+                for line in (
+                    service.application_process,
+                    f"{gettext('Price:')} {service.fees_description}"
+                    if service.fees_description
+                    else None,
+                )
+                if line
+            ],
             scan_hint=gettext("Scan the code to see this listing online."),
         )
 
 
 def _reach_lines(service: Service, locale: str) -> list[str]:
     ways = ways_to_reach(service.organization, service)
-    lines = [f"{gettext('Phone:')} {p.number}" for p in ways.phones]
+    lines = [f"{gettext('Phone:')} {phones.international(p.number)}" for p in ways.phones]
     lines += [f"{gettext('Email:')} {e}" for e in ways.emails]
     if ways.website:
         lines.append(f"{gettext('Website:')} {ways.website}")
-    lines += [
-        f"{gettext('Address:')} {a.address_1}, {a.postal_code} {a.city}" for a in ways.addresses
-    ]
+    for place in ways.places:
+        lines += _place_lines(place, locale)
     if ways.is_relayed:
         names = [c.name for c in ways.relay_contacts if c.name]
         if ways.relay_organization:
@@ -143,6 +155,26 @@ def _reach_lines(service: Service, locale: str) -> list[str]:
             + ", ".join(n for n in names if n)
         )
     return lines or [gettext("We have no contact details for this listing yet.")]
+
+
+def _place_lines(place: Place, locale: str) -> list[str]:
+    """A location on paper: its address and the way there, or only its municipality."""
+    if place.one_line:
+        lines = [f"{gettext('Address:')} {place.one_line}"]
+    elif place.is_confidential and place.municipality:
+        lines = [
+            gettext(
+                "In %(place)s. The address is confidential: get in touch first.",
+                place=place.municipality.display_name(locale),
+            )
+        ]
+    else:
+        lines = []
+    if place.transportation:
+        lines.append(f"{gettext('Public transport:')} {place.transportation}")
+    lines += [f"{gettext('Phone:')} {phones.international(p.number)}" for p in place.phones]
+    lines += [f"{gettext('Email:')} {e}" for e in place.emails]
+    return lines
 
 
 def client_languages() -> list[tuple[str, str]]:

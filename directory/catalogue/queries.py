@@ -22,6 +22,14 @@ from directory.models import (
 )
 from directory.models.location import Location
 
+_LOCATION_DETAILS = (
+    selectinload(Location.addresses),
+    selectinload(Location.phones),
+    selectinload(Location.contacts),
+    selectinload(Location.schedules),
+    selectinload(Location.municipality),
+)
+
 _SERVICE_DETAILS = (
     selectinload(Service.texts),
     selectinload(Service.languages),
@@ -34,16 +42,18 @@ _SERVICE_DETAILS = (
     selectinload(Service.closures),
     selectinload(Service.contacts).selectinload(Contact.phones),
     selectinload(Service.phones),
+    selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.schedules),
     selectinload(Service.service_at_locations)
     .selectinload(ServiceAtLocation.location)
-    .selectinload(Location.addresses),
+    .options(*_LOCATION_DETAILS),
 )
 
 _ORGANIZATION_DETAILS = (
     selectinload(Organization.texts),
     selectinload(Organization.contacts).selectinload(Contact.phones),
     selectinload(Organization.phones),
-    selectinload(Organization.locations).selectinload(Location.addresses),
+    selectinload(Organization.identifiers),
+    selectinload(Organization.locations).options(*_LOCATION_DETAILS),
     selectinload(Organization.parent).selectinload(Organization.texts),
     selectinload(Organization.children).selectinload(Organization.texts),
     selectinload(Organization.relay_organization).selectinload(Organization.texts),

@@ -41,10 +41,12 @@ from directory.models import (
     Municipality,
     Neighbourhood,
     Organization,
+    Postcode,
     RequestStatus,
     Role,
     Service,
 )
+from directory.models.place import bilingual_name
 
 bp = Blueprint("listings", __name__)
 EDITORS = (Role.ORGANIZATION_MEMBER, Role.COORDINATOR)
@@ -176,13 +178,22 @@ def edit_organization(organization_id: uuid.UUID):
         "listings/organization_form.html",
         form=form,
         organization=organization,
+        locations=_form_values(organization, pending)["locations"],
+        location_label=_location_label,
         pending=pending,
         trusted=moderation.is_trusted(session, _account(), organization.id),
         listing_name=_name,
     ), status
 
 
-def _service_choices(form: forms.ServiceForm, session: Session) -> None:
+def _location_label(value: dict) -> str:
+    place = ", ".join(part for part in (value.get("address"), value.get("postcode")) if part)
+    if value.get("name") and place:
+        return f"{value['name']} ({place})"
+    return value.get("name") or place or _("Location without an address")
+
+
+def _service_choices(form: forms.ServiceForm, session: Session, organization: Organization) -> None:
     lang = current_language()
     form.help.choices = [
         SelectChoice(term.code, f"{domain.label(lang)}: {term.label(lang)}")
@@ -201,6 +212,10 @@ def _service_choices(form: forms.ServiceForm, session: Session) -> None:
         .options(selectinload(Neighbourhood.municipality))
         .order_by(Neighbourhood.number)
     ).all()
+    form.locations.choices = [
+        SelectChoice(value["id"], _location_label(value))
+        for value in fields.snapshot(organization)["locations"]
+    ]
     form.areas.choices = (
         [SelectChoice(fields.REGION, str(REGION_LABEL))]
         + [
@@ -245,7 +260,7 @@ def edit_service(organization_id: uuid.UUID, service_id: uuid.UUID):
     service = _service(session, organization, service_id)
     pending = moderation.pending_request(session, service)
     form = forms.ServiceForm()
-    _service_choices(form, session)
+    _service_choices(form, session, organization)
     current = _form_values(service, pending)
     keep_hours = forms.too_many_periods(current)
     if request.method == "GET":
@@ -266,7 +281,7 @@ def add_service(organization_id: uuid.UUID):
     session = db.session()
     organization = _organization(session, organization_id)
     form = forms.ServiceForm()
-    _service_choices(form, session)
+    _service_choices(form, session, organization)
     if request.method == "GET":
         form.load({})
     elif form.validate_on_submit():
@@ -277,6 +292,125 @@ def add_service(organization_id: uuid.UUID):
         _not_saved()
         return _service_page(form, organization, None, None, 400)
     return _service_page(form, organization, None, None, 200)
+
+
+def _location_choices(form: forms.LocationForm, session: Session) -> None:
+    """Postcodes of the region, and neighbourhoods grouped under their municipality."""
+    lang = current_language()
+    postcodes = session.scalars(
+        select(Postcode)
+        .options(selectinload(Postcode.municipality), selectinload(Postcode.other_municipalities))
+        .order_by(Postcode.code)
+    ).all()
+    form.postcode.choices = [SelectChoice("", _("Choose a postcode"))] + [
+        SelectChoice(p.code, f"{p.code} {bilingual_name(p.locality_fr, p.locality_nl, lang)}")
+        for p in postcodes
+    ]
+    neighbourhoods = session.scalars(
+        select(Neighbourhood).options(
+            selectinload(Neighbourhood.municipality),
+            selectinload(Neighbourhood.other_municipalities),
+        )
+    ).all()
+    form.neighbourhood.choices = [SelectChoice("", _("Derive it from the postcode"))] + [
+        SelectChoice(
+            str(n.number),
+            f"{n.display_name(lang)} ({n.municipality.display_name(lang)})",
+        )
+        for n in sorted(neighbourhoods, key=lambda n: n.display_name(lang))
+    ]
+    in_municipality: dict[uuid.UUID, set[int]] = {}
+    for n in neighbourhoods:
+        for municipality in (n.municipality, *n.other_municipalities):
+            in_municipality.setdefault(municipality.id, set()).add(n.number)
+    form.neighbourhoods_of = {
+        p.code: set().union(
+            *(in_municipality.get(m.id, set()) for m in (p.municipality, *p.other_municipalities))
+        )
+        for p in postcodes
+    }
+
+
+def _location_page(form, organization, location_id, is_new: bool, status: int):
+    return render_template(
+        "listings/location_form.html",
+        form=form,
+        organization=organization,
+        location_id=location_id,
+        is_new=is_new,
+        remove_form=ConfirmForm(),
+        trusted=moderation.is_trusted(db.session(), _account(), organization.id),
+        day_name=presenting.day_name,
+        listing_name=_name,
+    ), status
+
+
+def _edit_locations(session: Session, organization: Organization, replace) -> Response:
+    """Publish or propose the organisation with its list of locations changed by `replace`
+    (the list in, the new list out); the rest of a pending proposal is carried along."""
+    pending = moderation.pending_request(session, organization)
+    values = _form_values(organization, pending)
+    values["locations"] = sorted(replace(values["locations"]), key=lambda value: value["id"])
+    outcome = moderation.edit(session, _account(), organization, values)
+    session.commit()
+    return _after_edit(outcome, organization)
+
+
+@bp.route(
+    "/organizations/<uuid:organization_id>/locations/<uuid:location_id>", methods=["GET", "POST"]
+)
+@bp.route(
+    "/organizations/<uuid:organization_id>/locations/new",
+    methods=["GET", "POST"],
+    defaults={"location_id": None},
+)
+@permissions.role_required(*EDITORS)
+def edit_location(organization_id: uuid.UUID, location_id: uuid.UUID | None):
+    """One location of the organisation, new or existing (as published, or as proposed)."""
+    session = db.session()
+    organization = _organization(session, organization_id)
+    pending = moderation.pending_request(session, organization)
+    locations = _form_values(organization, pending)["locations"]
+    current = None
+    if location_id is not None:
+        current = next((value for value in locations if value["id"] == str(location_id)), None)
+        if current is None:
+            abort(404)
+    form = forms.LocationForm()
+    _location_choices(form, session)
+    # A new location's id is chosen now and travels in the form, so saving twice is one place.
+    new_id = request.form.get("new_id") if location_id is None else None
+    try:
+        key = str(location_id or uuid.UUID(new_id or ""))
+    except ValueError:
+        key = str(uuid.uuid4())
+    if request.method == "GET":
+        form.load(current or {})
+    elif form.validate_on_submit():
+        value = form.value(key)
+        return _edit_locations(
+            session,
+            organization,
+            lambda values: [v for v in values if v["id"] != key] + [value],
+        )
+    else:
+        _not_saved()
+        return _location_page(form, organization, key, location_id is None, 400)
+    return _location_page(form, organization, key, location_id is None, 200)
+
+
+@bp.post("/organizations/<uuid:organization_id>/locations/<uuid:location_id>/remove")
+@permissions.role_required(*EDITORS)
+def remove_location(organization_id: uuid.UUID, location_id: uuid.UUID):
+    session = db.session()
+    organization = _organization(session, organization_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return _edit_locations(
+        session,
+        organization,
+        lambda values: [v for v in values if v["id"] != str(location_id)],
+    )
 
 
 @bp.get("/organizations/<uuid:organization_id>/history")

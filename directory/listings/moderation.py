@@ -98,7 +98,7 @@ def add_service(
         service = new_service(session, account, organization)
         return Outcome(publish(session, account, service, proposed), None)
     empty = dict.fromkeys(fields.SERVICE_FIELDS)
-    empty.update(help=[], languages=[], areas=[], hours=[], closures=[], phones=[])
+    empty.update(help=[], languages=[], areas=[], hours=[], closures=[], phones=[], locations=[])
     before, after = differences(empty, proposed)
     request = ChangeRequest(
         organization_id=organization.id,

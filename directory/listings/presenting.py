@@ -4,11 +4,12 @@ the history of their listing."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any
 
-from babel.dates import format_date, format_time, get_day_names
+from babel.dates import format_date, format_time
 from flask import Flask
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -16,11 +17,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from directory.hours import WEEKDAY_CODES
 from directory.i18n import current_language
-from directory.labels import PROVENANCE_LABELS, REGION_LABEL
+from directory.labels import FEATURE_LABELS, PROVENANCE_LABELS, REGION_LABEL
 from directory.listings import fields
 from directory.models import (
+    Location,
     Municipality,
     Neighbourhood,
     Provenance,
@@ -28,8 +29,10 @@ from directory.models import (
     TaxonomyTerm,
 )
 from directory.models.language import language_display_name
+from directory.rendering.formats import weekday_name
 
 LIST_FIELDS = {"help", "languages", "areas", "hours", "closures", "phones"}
+LIST_FIELDS |= {"locations", "other_ids"}
 TEXT_LIKE = {"name", "summary", "description", "accessibility", "application_process"}
 TEXT_LIKE |= {"fees_description"}
 
@@ -63,6 +66,18 @@ class Vocabulary:
                 select(Neighbourhood).options(selectinload(Neighbourhood.municipality))
             )
         }
+        self.session = session
+
+    def location(self, location_id: str) -> str:
+        """A location a service is offered at, by its name or address."""
+        try:
+            found = self.session.get(Location, uuid.UUID(location_id))
+        except ValueError:
+            found = None
+        if found is None:
+            return location_id
+        address = found.address
+        return found.name or (address.address_1 if address else location_id)
 
     def term(self, code: str) -> str:
         term = self.terms.get(code)
@@ -94,6 +109,9 @@ def field_label(name: str) -> str:
         "url": _("Website"),
         "phones": _("Phone numbers"),
         "accessibility": _("Accessibility"),
+        "kbo": _("Enterprise number (KBO/BCE)"),
+        "other_ids": _("Ids in other social maps"),
+        "locations": _("Locations"),
         "relay": _("Relay person"),
         "join_link": _("Link to join the group"),
         "help": _("Kinds of help"),
@@ -112,9 +130,7 @@ def field_label(name: str) -> str:
     return label
 
 
-def day_name(code: str) -> str:
-    names = get_day_names("wide", locale=str(get_locale()))
-    return names[WEEKDAY_CODES.index(code)] if code in WEEKDAY_CODES else code
+day_name = weekday_name
 
 
 def _hhmm(text: str) -> str:
@@ -135,12 +151,44 @@ def item_words(name: str, item: Any, vocabulary: Vocabulary) -> str:
         return vocabulary.area(item)
     if name == "hours":
         return f"{day_name(item['byday'])} {_hhmm(item['opens'])}\u2013{_hhmm(item['closes'])}"
+    if name == "locations":
+        return (
+            location_words(item, vocabulary)
+            if isinstance(item, dict)
+            else vocabulary.location(item)
+        )
+    if name == "other_ids":
+        return f"{item['scheme']}: {item['identifier']}"
     if name == "closures":
         span = _day(item["starts_on"])
         if item["ends_on"] != item["starts_on"]:
             span = f"{span} \u2013 {_day(item['ends_on'])}"
         return f"{span}: {item['reason']}" if item.get("reason") else span
     return str(item)
+
+
+def location_words(value: dict, vocabulary: Vocabulary) -> str:
+    """A location of the organisation's list in words: every fact, so that a change shows."""
+    place = " ".join(part for part in (value.get("postcode"), value.get("address")) if part)
+    number = value.get("neighbourhood")
+    neighbourhood = vocabulary.area(f"n:{number}") if number is not None else None
+    features = [str(label) for key, label in FEATURE_LABELS.items() if value.get(key)]
+    hours = [item_words("hours", period, vocabulary) for period in value.get("hours") or []]
+    parts = [
+        value.get("name"),
+        place,
+        neighbourhood,
+        _("Confidential address") if value.get("confidential") else None,
+        value.get("description"),
+        value.get("transportation"),
+        value.get("accessibility"),
+        ", ".join(features),
+        value.get("phone"),
+        value.get("email"),
+        value.get("website"),
+        ", ".join(hours),
+    ]
+    return " · ".join(part for part in parts if part)
 
 
 def value_words(name: str, value: Any, vocabulary: Vocabulary) -> str | None:

@@ -9,7 +9,10 @@ from sqlalchemy import ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from directory.models.base import Base, UUIDPrimaryKey, enum_column
-from directory.models.place import Neighbourhood
+from directory.models.place import Municipality, Neighbourhood
+
+# What a place offers people with a disability, each a yes/not-said column of `Location`.
+ACCESSIBILITY_FEATURES = ("step_free", "lift", "accessible_toilet", "hearing_loop")
 
 
 class LocationType(enum.StrEnum):
@@ -40,6 +43,9 @@ class Location(UUIDPrimaryKey, Base):
     external_identifier_type: Mapped[str | None]
     # Not HSDS: the neighbourhood the location lies in, for search and for the map of gaps.
     neighbourhood_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("neighbourhood.id"))
+    # Not HSDS: the municipality of its address's postcode; all that a confidential location
+    # shows of where it is.
+    municipality_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("municipality.id"))
     accessibility: Mapped[str | None] = mapped_column(Text)
     is_confidential: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Accessibility features: True present, False absent, None not said.
@@ -53,6 +59,7 @@ class Location(UUIDPrimaryKey, Base):
     )
     addresses: Mapped[list[Address]] = relationship(cascade="all, delete-orphan")
     neighbourhood: Mapped[Neighbourhood | None] = relationship()
+    municipality: Mapped[Municipality | None] = relationship()
     phones: Mapped[list[Phone]] = relationship(  # noqa: F821
         cascade="all, delete-orphan",
         primaryjoin="and_(Phone.location_id == Location.id, Phone.contact_id.is_(None))",
@@ -71,6 +78,11 @@ class Location(UUIDPrimaryKey, Base):
             if address.address_type == "physical":
                 return address
         return self.addresses[0] if self.addresses else None
+
+    @property
+    def public_address(self) -> Address | None:
+        """The address anyone may read: none for a confidential location."""
+        return None if self.is_confidential else self.address
 
 
 class Address(UUIDPrimaryKey, Base):

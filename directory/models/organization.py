@@ -43,6 +43,10 @@ INFORMAL_KINDS = frozenset(
 )
 
 
+# org-id.guide's scheme for the Crossroads Bank for Enterprises (KBO/BCE) number.
+KBO_SCHEME = "BE-BCE_KBO"
+
+
 class Line(enum.StrEnum):
     """Zero line: open to anyone, no question needed. First line: a professional takes up a
     question. Specialised: reached through a referral or a specific need."""
@@ -101,6 +105,13 @@ class Organization(UUIDPrimaryKey, ListingRecord, Base):
     @property
     def is_informal(self) -> bool:
         return self.kind.is_informal
+
+    @property
+    def enterprise_number(self) -> str | None:
+        """The KBO/BCE number, "0123.456.789", when the organisation gave it."""
+        return next(
+            (i.identifier for i in self.identifiers if i.identifier_scheme == KBO_SCHEME), None
+        )
 
 
 class OrganizationText(UUIDPrimaryKey, LocalizedText, Base):

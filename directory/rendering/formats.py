@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from babel.dates import format_date, format_skeleton, format_time
+from babel.dates import format_date, format_skeleton, format_time, get_day_names
 from flask_babel import get_locale
 
-from directory.hours import Period
+from directory.hours import WEEKDAY_CODES, Period
 
 
 def _locale() -> str:
@@ -22,6 +22,12 @@ def format_day_in(day: date, locale: str) -> str:
     """ "maandag 23 november": names written out in full, easier to read than "ma 23 nov"."""
     weekday = format_date(day, "EEEE", locale=locale)
     return f"{weekday} {format_skeleton('MMMMd', day, locale=locale)}"
+
+
+def weekday_name(code: str) -> str:
+    """ "maandag" for "MO": the iCalendar weekday codes of opening hours, in words."""
+    names = get_day_names("wide", locale=_locale())
+    return names[WEEKDAY_CODES.index(code)] if code in WEEKDAY_CODES else code
 
 
 def format_long_date(day: date) -> str:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from directory import clock
+from directory import clock, hours, phones
 from directory.i18n import current_language, pick_text, ui_languages
 from directory.labels import (
+    FEATURE_LABELS,
     FILTER_LABELS,
     FORMALITY_LABELS,
     KIND_LABELS,
@@ -18,7 +19,12 @@ from directory.labels import (
     ROLE_LABELS,
 )
 from directory.models import language_display_name
-from directory.rendering.formats import format_day, format_long_date, format_period
+from directory.rendering.formats import (
+    format_day,
+    format_long_date,
+    format_period,
+    weekday_name,
+)
 from directory.rendering.language_nav import language_nav
 from directory.rendering.urls import kept_url_for
 
@@ -44,8 +50,13 @@ def init_app(app: Flask) -> None:
         format_day=format_day,
         format_long_date=format_long_date,
         format_period=format_period,
+        weekday_name=weekday_name,
+        weekly_hours=hours.weekly,
+        phone_display=phones.international,
+        tel_uri=phones.tel_uri,
         today=lambda: clock.now().date(),
         kind_labels=KIND_LABELS,
+        feature_labels=FEATURE_LABELS,
         region_label=REGION_LABEL,
         filter_labels=FILTER_LABELS,
         formality_labels=FORMALITY_LABELS,

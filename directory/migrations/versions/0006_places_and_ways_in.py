@@ -25,12 +25,21 @@ def upgrade() -> None:
         )
         for name in ('step_free', 'lift', 'accessible_toilet', 'hearing_loop'):
             batch_op.add_column(sa.Column(name, sa.Boolean(), nullable=True))
+        batch_op.add_column(sa.Column('municipality_id', sa.Uuid(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f('fk_location_municipality_id_municipality'),
+            'municipality', ['municipality_id'], ['id'],
+        )
     _provenance(NEW_PROVENANCE)
 
 
 def downgrade() -> None:
     _provenance(OLD_PROVENANCE)
     with op.batch_alter_table('location', schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f('fk_location_municipality_id_municipality'), type_='foreignkey'
+        )
+        batch_op.drop_column('municipality_id')
         for name in ('hearing_loop', 'accessible_toilet', 'lift', 'step_free', 'is_confidential'):
             batch_op.drop_column(name)
 
