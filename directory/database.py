@@ -49,9 +49,9 @@ def _sqlite_behave_transactionally(engine: Engine) -> None:
 
 
 BEGIN = "sqlite_begin"
-# Features whose GET pages only read (the public catalogue, the health check): their
-# transactions start as readers. Any other request may write after reading.
-READ_ONLY_FEATURES = frozenset({"catalogue", "healthz", "static", "language_redirect"})
+# Features whose GET pages only read (the public catalogue, the HSDS API, the health check):
+# their transactions start as readers. Any other request may write after reading.
+READ_ONLY_FEATURES = frozenset({"catalogue", "api", "healthz", "static", "language_redirect"})
 READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 

@@ -21,6 +21,7 @@ from directory.models import (
     TaxonomyTerm,
 )
 from directory.models.location import Location
+from directory.models.taxonomy import KINDS_OF_HELP
 
 _LOCATION_DETAILS = (
     selectinload(Location.addresses),
@@ -88,7 +89,7 @@ def kinds_of_help(session: Session) -> list[TaxonomyTerm]:
         session.scalars(
             select(TaxonomyTerm)
             .join(Taxonomy)
-            .where(TaxonomyTerm.parent_id.is_(None), Taxonomy.name == "Nabij kinds of help")
+            .where(TaxonomyTerm.parent_id.is_(None), Taxonomy.name == KINDS_OF_HELP)
             .order_by(TaxonomyTerm.position)
             .options(
                 selectinload(TaxonomyTerm.labels),

@@ -92,6 +92,7 @@ class Vocabulary:
         ).all()
         terms = session.scalars(
             select(TaxonomyTerm)
+            .where(TaxonomyTerm.of_kinds_of_help())
             .options(
                 selectinload(TaxonomyTerm.labels),
                 selectinload(TaxonomyTerm.children),

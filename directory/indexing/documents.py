@@ -121,7 +121,9 @@ class Reference:
         rows = {
             r.id: r
             for r in session.execute(
-                select(TaxonomyTerm.id, TaxonomyTerm.code, TaxonomyTerm.parent_id)
+                select(TaxonomyTerm.id, TaxonomyTerm.code, TaxonomyTerm.parent_id).where(
+                    TaxonomyTerm.of_kinds_of_help()
+                )
             )
         }
         terms = {}
@@ -244,7 +246,9 @@ def documents_for(
     for service_id in active:
         service = services[service_id]
         help_codes = {
-            code for tag in tags[service_id] for code in reference.terms[tag.taxonomy_term_id]
+            code
+            for tag in tags[service_id]
+            for code in reference.terms.get(tag.taxonomy_term_id, ())  # others' terms: no need
         }
         exact_n = {
             reference.neighbourhoods[a.neighbourhood_id]

@@ -49,7 +49,7 @@ class Schedule(UUIDPrimaryKey, Base):
     closes_at: Mapped[time | None]
     description: Mapped[str | None] = mapped_column(Text)
     schedule_link: Mapped[str | None]
-    attending_type: Mapped[str | None] = mapped_column(String(40))
+    attending_type: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
 
 

@@ -15,6 +15,10 @@ from sqlalchemy.orm.collections import attribute_keyed_dict
 
 from directory.models.base import Base, UUIDPrimaryKey
 
+# Our own taxonomy: the kinds of help people search and filter by. Terms of other taxonomies
+# (imported with another map's data) are kept beside it and never read as kinds of help.
+KINDS_OF_HELP = "Nabij kinds of help"
+
 
 class Taxonomy(UUIDPrimaryKey, Base):
     __tablename__ = "taxonomy"
@@ -48,6 +52,11 @@ class TaxonomyTerm(UUIDPrimaryKey, Base):
     labels: Mapped[dict[str, TaxonomyTermLabel]] = relationship(
         collection_class=attribute_keyed_dict("locale"), cascade="all, delete-orphan"
     )
+
+    @classmethod
+    def of_kinds_of_help(cls):
+        """The condition "this term is one of our kinds of help (or life domains)"."""
+        return cls.taxonomy.has(Taxonomy.name == KINDS_OF_HELP)
 
     def label(self, locale: str) -> str:
         return pick_label({k: v.label for k, v in self.labels.items()}, locale) or self.code

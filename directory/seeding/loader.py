@@ -38,6 +38,7 @@ from directory.models import (
     TaxonomyTerm,
     TaxonomyTermLabel,
 )
+from directory.models.taxonomy import KINDS_OF_HELP
 from directory.seeding.records import (
     OrganizationRecord,
     Seeds,
@@ -49,7 +50,7 @@ from directory.seeding.records import (
 M = TypeVar("M")
 
 SEED_NAMESPACE = uuid.UUID("6f1c9a51-4d3e-4b8a-9e0f-2b7c1d5a3e90")
-TAXONOMY_NAME = "Nabij kinds of help"
+TAXONOMY_NAME = KINDS_OF_HELP
 
 
 def seed_id(kind: str, key: object) -> uuid.UUID:

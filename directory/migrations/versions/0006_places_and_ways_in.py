@@ -31,9 +31,18 @@ def upgrade() -> None:
             'municipality', ['municipality_id'], ['id'],
         )
     _provenance(NEW_PROVENANCE)
+    # Other maps describe how people attend in a sentence, not a code.
+    with op.batch_alter_table('schedule', schema=None) as batch_op:
+        batch_op.alter_column(
+            'attending_type', existing_type=sa.String(length=40), type_=sa.Text()
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('schedule', schema=None) as batch_op:
+        batch_op.alter_column(
+            'attending_type', existing_type=sa.Text(), type_=sa.String(length=40)
+        )
     _provenance(OLD_PROVENANCE)
     with op.batch_alter_table('location', schema=None) as batch_op:
         batch_op.drop_constraint(
