@@ -45,6 +45,16 @@ from directory.models.schedule import Closure, Schedule
 from directory.models.search_outbox import SearchOutbox, ZeroResultSearch
 from directory.models.seed_record import SeedRecord
 from directory.models.service import Service, ServiceArea, ServiceStatus, ServiceText
+from directory.models.signal import (
+    Observation,
+    PersonAware,
+    Signal,
+    SignalAccess,
+    SignalArea,
+    SignalEvent,
+    SignalRoute,
+    SignalStatus,
+)
 from directory.models.taxonomy import Attribute, Taxonomy, TaxonomyTerm, TaxonomyTermLabel
 
 __all__ = [
@@ -88,6 +98,14 @@ __all__ = [
     "Schedule",
     "SearchOutbox",
     "SeedRecord",
+    "Observation",
+    "PersonAware",
+    "Signal",
+    "SignalAccess",
+    "SignalArea",
+    "SignalEvent",
+    "SignalRoute",
+    "SignalStatus",
     "Service",
     "ServiceArea",
     "ServiceAtLocation",
