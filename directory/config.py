@@ -24,6 +24,28 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+# Where `scripts/run` serves the app unless BIND says otherwise.
+DEFAULT_BIND = "127.0.0.1:8000"
+
+
+def public_url_from_bind(bind: str) -> str:
+    """The address a browser on this machine opens for gunicorn's `--bind` value: the links
+    in emails and in `flask accounts invite` lead there when PUBLIC_URL is not set. A
+    wildcard host (0.0.0.0, ::) becomes this machine's loopback address; a Unix socket has
+    no address of its own (set PUBLIC_URL to the proxy's)."""
+    if bind.startswith(("unix:", "fd://")):
+        return f"http://{DEFAULT_BIND}"
+    if bind.startswith("["):  # [IPv6]:port
+        host, _, port = bind[1:].partition("]")
+        port = port.removeprefix(":")
+        host = "::1" if host in ("", "::") else host
+        host = f"[{host}]"
+    else:
+        host, _, port = bind.partition(":")
+        host = "127.0.0.1" if host in ("", "0.0.0.0") else host  # noqa: S104 (a wildcard, read)
+    return f"http://{host}:{port or 8000}"
+
+
 def from_environment() -> dict[str, object]:
     return {
         "SECRET_KEY": _secret_key(),
@@ -39,8 +61,10 @@ def from_environment() -> dict[str, object]:
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # Behind HTTPS in production: the session cookies are then sent over HTTPS only.
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "") in ("1", "true"),
-        # Links in emails are built on this address, never on the request's Host header.
-        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000"),
+        # Links in emails are built on this address, never on the request's Host header; by
+        # default the address `scripts/run` serves on (BIND).
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL")
+        or public_url_from_bind(os.environ.get("BIND") or DEFAULT_BIND),
         # Rate limits are shared by every gunicorn worker: in Redis when it is given, else in
         # a file in the instance folder (see directory/ratelimit.py).
         "REDIS_URL": os.environ.get("REDIS_URL"),

@@ -36,14 +36,14 @@ LINE_LABELS = {
     Line.SPECIALISED: _l("Specialised help"),
 }
 
+# Where a listing's facts come from, and only that: whether and when someone checked them
+# is said once, by the "Is this still right?" section (templates/macros.html, verification).
 PROVENANCE_LABELS = {
-    Provenance.SOURCE_DOCUMENTS: _l(
-        "Written by the Nabij team from public documents. Nobody from the organisation has "
-        "checked it yet."
-    ),
+    Provenance.SOURCE_DOCUMENTS: _l("Written by the Nabij team from public documents."),
     Provenance.ORGANIZATION: _l("Entered by the organisation itself."),
     Provenance.COORDINATOR: _l("Entered by a Nabij coordinator."),
     Provenance.SYNTHETIC: _l("Test data: this listing does not exist."),
+    Provenance.IMPORTED: _l("Taken over from another social map's open data."),
 }
 
 FILTER_LABELS = {
@@ -56,6 +56,8 @@ FILTER_LABELS = {
     "free": _l("Free of charge"),
     "open": _l("Opening hours"),
 }
+
+OPEN_NOW_LABEL = _l("Open now")
 
 FORMALITY_LABELS = {
     "formal": _l("Professional services"),

@@ -3,20 +3,24 @@ files (`MAIL_OUTBOX_DIR`, default `instance/mail-outbox/`) that a developer can 
 
 Messages about referrals carry no personal data: the subject and body say that something
 happened and link to a page behind sign-in (or to a single-use link), never who or why.
-Messages are handed over after the database commit, so a rolled-back change sends nothing.
+Messages are handed over after the database commit, so a rolled-back change sends nothing:
+a request sends its queue when it answers without error, a command when its work is done
+(`in_a_command`). Links in messages are built on PUBLIC_URL (`public_link`).
 """
 
 from __future__ import annotations
 
 import smtplib
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, current_app, g, has_request_context, url_for
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,31 @@ def init_app(app: Flask) -> None:
 def send_after_commit(message: Message) -> None:
     """Queue a message for the end of this request or command (see `flush`)."""
     g.setdefault("outgoing_mail", []).append(message)
+
+
+@contextmanager
+def in_a_command() -> Iterator[None]:
+    """For a command (`flask ...`, cron): what it queues is sent when the block ends without
+    error, so put its transaction inside (`with mail.in_a_command(), db.transaction()`:
+    the transaction commits first); an error drops the queue. Inside, links are built on
+    PUBLIC_URL, as in a request."""
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        try:
+            yield
+        except BaseException:
+            discard()
+            raise
+        flush()
+
+
+def public_link(endpoint: str, **values: object) -> str:
+    """An absolute link for an email, on PUBLIC_URL: never on the request's Host header,
+    which a client chooses. Works in a command too."""
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    if has_request_context():
+        return base + url_for(endpoint, **values)
+    with current_app.test_request_context("/"):
+        return base + url_for(endpoint, **values)
 
 
 def flush() -> None:

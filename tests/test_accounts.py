@@ -7,6 +7,7 @@ import hashlib
 import re
 import uuid
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -413,6 +414,108 @@ def test_cli_invites_the_first_coordinator_and_lists_accounts(app, session):
     )
     assert unknown_org.exit_code != 0
     assert "No organisation" in unknown_org.output
+
+
+@pytest.fixture
+def app_served_on(seeded_url, seeded_engine, monkeypatch, tmp_path):
+    """The app as `scripts/run` starts it with BIND (and PUBLIC_URL unset), on the seeded
+    database in a transaction rolled back at the end, writing mail to a folder of its own."""
+    made = []
+
+    def make(bind: str, public_url: str | None = None):
+        monkeypatch.setenv("BIND", bind)
+        if public_url:
+            monkeypatch.setenv("PUBLIC_URL", public_url)
+        else:
+            monkeypatch.delenv("PUBLIC_URL", raising=False)
+        monkeypatch.setenv("MAIL_OUTBOX_DIR", str(tmp_path / "mail"))
+        connection = seeded_engine.connect()
+        outer = connection.begin()
+        application = create_app(
+            {"DATABASE_URL": seeded_url, "DATABASE_BIND": connection, "TESTING": True}
+        )
+        made.append((application, connection, outer))
+        return application
+
+    yield make
+    for application, connection, outer in made:
+        outer.rollback()
+        connection.close()
+        application.extensions["database.engine"].dispose()
+
+
+@pytest.mark.parametrize(
+    ("bind", "public_url", "expected"),
+    [
+        ("127.0.0.1:8000", None, "http://127.0.0.1:8000"),
+        ("0.0.0.0:8123", None, "http://127.0.0.1:8123"),
+        ("localhost:5000", None, "http://localhost:5000"),
+        ("[::]:8080", None, "http://[::1]:8080"),
+        ("0.0.0.0:8123", "https://nabij.example.org", "https://nabij.example.org"),
+    ],
+)
+def test_the_first_coordinator_is_one_command_whose_link_and_email_follow_bind(
+    app_served_on, bind, public_url, expected
+):
+    """The README's steps: `flask accounts invite` prints a link on the address the app is
+    served on and writes the invitation email to the mail outbox."""
+    app = app_served_on(bind, public_url)
+    result = app.test_cli_runner().invoke(
+        args=["accounts", "invite", "first@example.org", "--name", "First", "--role", "coordinator"]
+    )
+    assert result.exit_code == 0, result.output
+    link = re.search(r"(\S+)(/nl/account/invitation/\S+)", result.output)
+    assert link.group(1) == expected
+    [message] = mail.outbox(Path(app.config["MAIL_OUTBOX_DIR"]))
+    assert message["To"] == "first@example.org"
+    assert link.group(0) in message.get_content()
+    assert app.config["MAIL_OUTBOX_DIR"] in result.output  # it says where the email is
+    assert app.test_client().get(link.group(2)).status_code == 302  # the link works
+
+
+def test_a_refused_invitation_writes_no_email(app_served_on):
+    app = app_served_on("127.0.0.1:8000")
+    result = app.test_cli_runner().invoke(
+        args=[
+            "accounts",
+            "invite",
+            "x@example.org",
+            "--name",
+            "X",
+            "--role",
+            "organization_member",
+            "--organization",
+            str(uuid.uuid4()),
+        ]
+    )
+    assert result.exit_code != 0
+    assert not mail.outbox(Path(app.config["MAIL_OUTBOX_DIR"]))
+
+
+def test_organisation_ids_for_an_invitation_come_from_a_command(app, session):
+    runner = app.test_cli_runner()
+    everything = runner.invoke(args=["accounts", "organizations"])
+    assert everything.exit_code == 0
+    ocmw = runner.invoke(args=["accounts", "organizations", "ocmw", "anderlecht"])
+    [line] = ocmw.output.splitlines()
+    organization_id, name = line.split("\t")
+    assert "Anderlecht" in name
+    assert line in everything.output
+    invited = runner.invoke(
+        args=[
+            "accounts",
+            "invite",
+            "m@example.org",
+            "--name",
+            "M",
+            "--role",
+            "organization_member",
+            "--organization",
+            organization_id,
+        ]
+    )
+    assert invited.exit_code == 0, invited.output
+    assert organization_id in runner.invoke(args=["accounts", "list"]).output
 
 
 def test_change_password_signs_out_other_browsers(app, client, session):

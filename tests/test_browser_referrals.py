@@ -65,7 +65,9 @@ def refer(page, base, lang="en", name="Mohammed B."):
     page.fill("input[name=client_name]", name)
     page.check("input[name=contact_channel][value=phone]")
     page.fill("input[name=client_phone]", "+32 470 00 00 00")
-    page.select_option("select[name=client_languages]", ["ar", "fr"])
+    # Check boxes, not a multi-select: every choice works by touch.
+    page.check("input[name=client_languages][value=ar]")
+    page.check("input[name=client_languages][value=fr]")
     page.check("input[name=need_terms][value=shopping]")
     page.fill("textarea[name=need_text]", "Cannot carry heavy shopping.")
     page.check("input[name=consent_shares_contact]")

@@ -57,7 +57,7 @@ def test_a_listing_says_when_it_was_checked_and_when_it_may_be_out_of_date(app, 
     organization, _member = checked
     app.config["FIXED_NOW"] = at(CHECKED + timedelta(days=30))
     page = client.get(f"/en/organizations/{organization.id}").text
-    assert "Checked on January 10, 2026 by Wijkhuis Noord." in page
+    assert "Checked on 10 January 2026 by Wijkhuis Noord." in page
     assert "may be out of date" not in page
     app.config["FIXED_NOW"] = at(CHECKED + timedelta(days=280))
     page = client.get(f"/en/organizations/{organization.id}").text
@@ -199,3 +199,104 @@ def test_an_informal_groups_join_link_is_for_info_points_only(app, client, sessi
     assert "chat.example.org" not in other.get(url).text
     sign_in(client, worker.email)
     assert "chat.example.org/join/abc" in client.get(url).text
+
+
+def row_of(page: str, name: str) -> str:
+    """The table row (or card) of the list that names `name`."""
+    rows = [row.split("</tr>")[0] for row in page.split("<tr")[1:]]
+    [row] = [row for row in rows if name in row]
+    return re.sub(r"<[^>]+>", " ", row)
+
+
+def test_a_confirmed_seed_listing_says_who_checked_it_and_nothing_against_it(app, client, session):
+    """One rule: the "Is this still right?" section says whether and when someone checked;
+    the line on where the facts come from never speaks of checking."""
+    seed = session.scalars(
+        select(Organization).where(Organization.assured_date.is_(None)).order_by(Organization.id)
+    ).first()
+    coordinator = make_account(session, Role.COORDINATOR, name="Sara Coordinator")
+    session.commit()
+    app.config["FIXED_NOW"] = at(date(2026, 12, 6))
+    before = client.get(f"/en/organizations/{seed.id}").text
+    assert "Not checked yet." in before
+    assert "Written by the Nabij team from public documents." in before
+
+    sign_in(client, coordinator.email)
+    url = f"/en/organizations/{seed.id}"
+    done = client.post(f"{url}/still-right", data={"csrf_token": csrf_token(client, url)})
+    assert done.status_code == 303
+    for page in (client.get(url).text, app.test_client().get(url).text):
+        assert "Checked on 6 December 2026 by Sara Coordinator." in page
+        assert "Written by the Nabij team from public documents." in page
+        assert "Not checked yet" not in page
+        assert "has checked it yet" not in page
+        assert "Nobody" not in page
+
+
+def test_the_stale_list_gives_each_organisation_its_own_reason(app, client, session, tmp_path):
+    app.config["MAIL_OUTBOX_DIR"] = str(tmp_path / "mail")
+    asked = factories.organization(
+        session, "Gevraagd", email="gevraagd@example.org", assured_date=CHECKED
+    )
+    nobody = factories.organization(session, "Onbereikbaar", assured_date=CHECKED)
+    session.commit()
+    app.config["FIXED_NOW"] = at(CHECKED + timedelta(days=200))
+    assert "asked: 1" in app.test_cli_runner().invoke(args=["listings", "ask"]).output
+    # Checked as long ago, its email address known, but not asked yet (the old list said
+    # "no email address and no member" of it).
+    factories.organization(session, "Nog niet", email="nog@example.org", assured_date=CHECKED)
+    member_only = factories.organization(session, "Met lid", assured_date=CHECKED)
+    make_account(session, Role.ORGANIZATION_MEMBER, [member_only])
+    coordinator = make_account(session, Role.COORDINATOR)
+    session.commit()
+
+    app.config["FIXED_NOW"] = at(CHECKED + timedelta(days=300))
+    sign_in(client, coordinator.email)
+    page = client.get("/en/coordination/stale").text
+    assert "Asked on 29 July 2026, no answer yet." in row_of(page, "Gevraagd")
+    assert "Cannot be asked: no email address and no member." in row_of(page, "Onbereikbaar")
+    assert "Not asked yet" in row_of(page, "Nog niet")
+    assert "Not asked yet" in row_of(page, "Met lid")
+    assert "no email address" not in row_of(page, "Nog niet")
+    session.expire_all()
+    assert session.get(Organization, asked.id).verification_requested_at is not None
+    assert session.get(Organization, nobody.id).verification_requested_at is None
+
+
+def test_an_organisation_with_nobody_to_ask_is_asked_once_it_has_an_address(app, session, tmp_path):
+    app.config["MAIL_OUTBOX_DIR"] = str(tmp_path / "mail")
+    organization = factories.organization(session, "Later bereikbaar", assured_date=CHECKED)
+    session.commit()
+    runner = app.test_cli_runner()
+    app.config["FIXED_NOW"] = at(CHECKED + timedelta(days=200))
+    assert "asked: 0" in runner.invoke(args=["listings", "ask"]).output
+    session.get(Organization, organization.id).email = "later@example.org"
+    session.commit()
+    app.config["FIXED_NOW"] = at(CHECKED + timedelta(days=201))
+    assert "asked: 1" in runner.invoke(args=["listings", "ask"]).output
+    assert [message["To"] for message in mails(app)] == ["later@example.org"]
+
+
+def test_never_checked_listings_are_in_the_coordinators_list_with_what_is_missing(
+    app, client, session
+):
+    never = session.scalars(
+        select(Organization).where(
+            Organization.assured_date.is_(None), Organization.provenance == "source_documents"
+        )
+    ).all()
+    assert len(never) == 61  # the seed catalogue: written from public documents, unchecked
+    factories.organization(session, "Heeft een adres", email="a@example.org")
+    with_member = factories.organization(session, "Heeft een lid")
+    make_account(session, Role.ORGANIZATION_MEMBER, [with_member])
+    coordinator = make_account(session, Role.COORDINATOR)
+    session.commit()
+    sign_in(client, coordinator.email)
+    page = client.get("/en/coordination/stale").text
+    listed = page.split("Never checked", 1)[1].split("Due to be asked", 1)[0]
+    for organization in never:
+        assert f"/en/organizations/{organization.id}" in listed
+    # The seed carries no email address and nobody has claimed a seed listing yet.
+    assert listed.count("No email address and no member") == len(never)
+    assert "No member (it has an email address)" in row_of(listed, "Heeft een adres")
+    assert "No email address (it has a member)" in row_of(listed, "Heeft een lid")

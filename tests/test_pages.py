@@ -136,9 +136,10 @@ def test_opening_hours_follow_the_locale_and_the_clock(app, client, session):
     assert "14:00" in nl
     assert "Nu open" in nl
     en = page_text(client.get(f"/en/services/{service.id}"))
-    assert "Monday November 23" in en
-    assert "9:00" in en
-    assert "PM" in en
+    # English as written in Brussels (en-GB): day before month, a 24-hour clock.
+    assert "Monday 23 November" in en
+    assert "14:00" in en
+    assert "PM" not in en
     app.config["FIXED_NOW"] = datetime(2026, 11, 23, 13, 0, tzinfo=BRUSSELS)
     assert "Fermé maintenant" in page_text(client.get(f"/fr/services/{service.id}"))
 

@@ -610,3 +610,19 @@ def test_a_submission_that_saves_nothing_shows_the_form_again(client, session, w
     assert "could not be saved" in response.text
     assert "weekday mornings" in response.text
     assert referrals_in(session) == []
+
+
+def test_the_response_target_is_said_as_a_day_in_the_readers_language(app, client, session, world):
+    """Sent on a Saturday, a referral is due two working days after Monday began: 00:00 on
+    Wednesday, which people read as "by Tuesday", never as "Wednesday 12:00 AM"."""
+    app.config["FIXED_NOW"] = datetime(2026, 12, 5, 11, 0, tzinfo=BRUSSELS)
+    sign_in(client, world.worker_a.email, PASSWORD)
+    send_referral(client, world.service_r.id)
+    [referral] = referrals_in(session)
+    detail = client.get(f"/en/referrals/{referral.id}").text
+    assert "To be acknowledged by Tuesday 8 December." in detail
+    assert "Tuesday 8 December" in client.get("/en/referrals/").text
+    member = app.test_client()
+    sign_in(member, world.member_r.email, PASSWORD, lang="nl")
+    assert "dinsdag 8 december" in member.get("/nl/referrals/").text
+    assert "12:00 AM" not in detail

@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -148,18 +147,8 @@ def reactivate(session: Session, account: Account) -> None:
     session.flush()
 
 
-def public_link(endpoint: str, **values: object) -> str:
-    """An absolute link for an email, on PUBLIC_URL (never on the request's Host header,
-    which a client chooses)."""
-    base = current_app.config["PUBLIC_URL"].rstrip("/")
-    if has_request_context():
-        return base + url_for(endpoint, **values)
-    with current_app.test_request_context("/"):
-        return base + url_for(endpoint, **values)
-
-
 def invitation_message(account: Account, raw: str) -> mail.Message:
-    link = public_link("accounts.invitation_link", token=raw, lang_code=account.locale)
+    link = mail.public_link("accounts.invitation_link", token=raw, lang_code=account.locale)
     with force_locale(account.locale):
         subject = _("You are invited to Nabij")
         body = _(
@@ -172,7 +161,7 @@ def invitation_message(account: Account, raw: str) -> mail.Message:
 
 
 def reset_message(account: Account, raw: str) -> mail.Message:
-    link = public_link("accounts.reset_link", token=raw, lang_code=account.locale)
+    link = mail.public_link("accounts.reset_link", token=raw, lang_code=account.locale)
     with force_locale(account.locale):
         subject = _("Choose a new password for Nabij")
         body = _(

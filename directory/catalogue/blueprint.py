@@ -8,7 +8,7 @@ from flask import Blueprint, abort, g, render_template, request
 
 from directory import clock, hours
 from directory.accounts.sessions import current_account
-from directory.catalogue import handout, queries, search_params, searching
+from directory.catalogue import handout, near, queries, search_params, searching
 from directory.extensions import db
 from directory.i18n import SUPPORTED_LOCALES, current_language
 from directory.models import OrganizationKind, Role
@@ -32,7 +32,24 @@ def home():
         counts_by_kind=queries.organization_counts_by_kind(session),
         service_count=queries.count_active_services(session),
         kinds=list(OrganizationKind),
+        municipalities=near.municipalities(
+            search_params.vocabulary(db.session), current_language()
+        ),
     )
+
+
+@bp.get("/places/<place_key>")
+def place(place_key: str):
+    """Help near you: the kinds of help serving a municipality or a neighbourhood, each a
+    link into the search, for people who do not know what to type."""
+    words = search_params.vocabulary(db.session)
+    try:
+        nearby = near.help_nearby(words, place_key, current_language())
+    except (IndexUnavailable, LockTimeout):
+        return render_template("catalogue/search_unavailable.html"), 503
+    if nearby is None:
+        abort(404)
+    return render_template("catalogue/place.html", nearby=nearby)
 
 
 @bp.get("/search")
@@ -55,6 +72,7 @@ def search():
         now=now,
         results=search_page.result_views(outcome.results, words),
         facets=search_page.facet_groups(params, words, outcome.result, current_language()),
+        chips=search_page.chips(params, words, current_language(), search_url),
         search_url=search_url,
         filter_labels=searching.filter_labels(words, current_language()),
     )

@@ -11,7 +11,7 @@ from datetime import date
 import segno
 from flask import url_for
 from flask_babel import force_locale, gettext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from directory import hours, phones
@@ -19,7 +19,7 @@ from directory.catalogue import queries
 from directory.i18n import pick_text, ui_languages
 from directory.models import Service
 from directory.reach import Place, ways_to_reach
-from directory.rendering.formats import format_day_in, format_period_in
+from directory.rendering.formats import format_day, format_hours
 
 MAX_LISTINGS = 10
 PROVIDER_LANGUAGES = ("nl", "fr")
@@ -37,7 +37,7 @@ class Column:
     text_locale: str  # the language the listing text is really in (a fallback may differ)
     fallback_note: str  # said when the text is not in this column's language
     hours_title: str
-    hours: list[str]
+    hours: list[Markup]  # a day and its time ranges, each isolated (see formats.format_hours)
     reach_title: str
     reach: list[str]
     apply_title: str
@@ -100,11 +100,10 @@ def _column(service: Service, locale: str, today: date) -> Column:
     with force_locale(locale):
         days = hours.coming_days(service.schedules, service.closures, today)
         opening = [
-            f"{format_day_in(day.day, locale)}: "
-            + ", ".join(format_period_in(p, locale) for p in day.periods)
+            escape(format_day(day.day, locale)) + Markup(": ") + format_hours(day.periods, locale)
             for day in days
             if day.periods
-        ] or [gettext("We do not know the opening hours. Please ask before you go.")]
+        ] or [escape(gettext("We do not know the opening hours. Please ask before you go."))]
         return Column(
             locale=locale,
             direction=direction,

@@ -73,6 +73,19 @@ class Outcome:
     handout_url: str = ""  # the page's results on paper
 
 
+def query_index(request: SearchRequest) -> SearchResult:
+    """The index's answer to `request`, caught up first with changes made on another app
+    host, and rebuilt when it is missing or damaged."""
+    index = sync.search_index()
+    app = current_app._get_current_object()
+    try:
+        sync.follow(app)  # changes made on another app host
+        return index.search(request)
+    except IndexUnavailable:
+        sync.ensure_ready(app)  # missing or damaged: rebuild
+        return index.search(request)
+
+
 def run_search(
     params: SearchParams, words: Vocabulary, locale: str, now: datetime, refers: bool = False
 ) -> Outcome:
@@ -86,14 +99,7 @@ def run_search(
         count_neighbourhoods=neighbourhoods_to_count(params, words),
         stale_before=now.date() - rules.STALE_AFTER,
     )
-    index = sync.search_index()
-    app = current_app._get_current_object()
-    try:
-        sync.follow(app)  # changes made on another app host
-        result = index.search(request)
-    except IndexUnavailable:
-        sync.ensure_ready(app)  # missing or damaged: rebuild
-        result = index.search(request)
+    result = query_index(request)
     # One URL build per page, not per result.
     service_url = kept_url_for("catalogue.service", service_id=uuid.UUID(int=0)).replace(
         str(uuid.UUID(int=0)), "{}"

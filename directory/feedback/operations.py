@@ -255,7 +255,7 @@ def _create_proposed(session: Session, claim: Claim) -> Organization:
 
 
 def _membership_added_message(account: Account, organization: Organization) -> mail.Message:
-    link = accounts.public_link("accounts.sign_in", lang_code=account.locale)
+    link = mail.public_link("accounts.sign_in", lang_code=account.locale)
     picked = pick_text(organization.texts, account.locale)
     with force_locale(account.locale):
         subject = _("You can now manage a listing on Nabij")

@@ -14,6 +14,7 @@ from directory.accounts import permissions, sessions, tokens
 from directory.extensions import db
 from directory.forms import ConfirmForm, LinkForm
 from directory.freshness import checks, rules
+from directory.i18n import current_language, pick_text
 from directory.models import Organization, Role, TokenPurpose
 
 bp = Blueprint("freshness", __name__)
@@ -79,15 +80,27 @@ def confirm_signed_in(organization_id: uuid.UUID):
 @bp.get("/coordination/stale")
 @permissions.role_required(Role.COORDINATOR)
 def stale_listings():
+    """Listings not checked for nine months and listings never checked, each with what
+    stands between it and a check: asked and no answer yet, not asked yet, or nobody to
+    ask (no email address, no member)."""
     session = db.session()
     today = clock.now().date()
+    never_checked = checks.reaching(session, checks.never_checked(session))
+    language = current_language()
+    never_checked.sort(key=lambda row: _display_name(row.organization, language).casefold())
     return render_template(
         "freshness/stale.html",
-        stale=checks.stale(session, today),
+        stale=checks.reaching(session, checks.stale(session, today)),
+        never_checked=never_checked,
         due=checks.due_for_asking(session, today),
         today=today,
         stale_after_days=rules.STALE_AFTER.days,
     )
+
+
+def _display_name(organization: Organization, language: str) -> str:
+    picked = pick_text(organization.texts, language)
+    return picked.text.name if picked else ""
 
 
 def _name(organization: Organization) -> str:

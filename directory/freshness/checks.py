@@ -13,10 +13,9 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from directory import clock, mail
@@ -38,17 +37,62 @@ ORGANIZATION_EMAIL_LOCALES = ("nl", "fr")
 
 
 @dataclass(frozen=True)
-class Freshness:
-    """What a reader is told about a listing's last check."""
+class Reaching:
+    """What the coordinators' list says about asking an organisation "is this still
+    right?": whether there is anyone to ask, and whether it was asked since its last check."""
 
-    assured_date: date | None
-    assurer: str | None
-    stale: bool
+    organization: Organization
+    has_email: bool
+    has_member: bool  # an active member who has accepted their invitation
+    asked_on: date | None  # asked since its last check (Brussels date), no answer yet
+
+    @property
+    def can_be_asked(self) -> bool:
+        return self.has_email or self.has_member
 
 
-def freshness_of(listing, today: date) -> Freshness:
-    return Freshness(
-        listing.assured_date, listing.assurer, rules.is_stale(listing.assured_date, today)
+def asked_since_last_check(organization: Organization) -> date | None:
+    """The day it was asked, when that was after its last check (the answer would have
+    moved the check to a later day)."""
+    requested = organization.verification_requested_at
+    if requested is None or organization.assured_date is None:
+        return None
+    day = clock.as_utc(requested).astimezone(clock.BRUSSELS).date()
+    return day if day >= organization.assured_date else None
+
+
+def reaching(session: Session, organizations: list[Organization]) -> list[Reaching]:
+    """Each organisation with who could be asked and whether it was (one query for all)."""
+    with_members = set(
+        session.scalars(
+            _active_members()
+            .with_only_columns(Membership.organization_id)
+            .where(Membership.organization_id.in_([o.id for o in organizations]))
+        )
+    )
+    return [
+        Reaching(
+            organization,
+            has_email=bool(organization.email),
+            has_member=organization.id in with_members,
+            asked_on=asked_since_last_check(organization),
+        )
+        for organization in organizations
+    ]
+
+
+def never_checked(session: Session) -> list[Organization]:
+    """Organisations nobody has confirmed yet (the seed catalogue's, until someone takes
+    them over): neither asked nor marked stale, so the coordinators' list shows them apart."""
+    return list(
+        session.scalars(
+            select(Organization)
+            .where(
+                Organization.assured_date.is_(None),
+                Organization.provenance != Provenance.SYNTHETIC,
+            )
+            .options(selectinload(Organization.texts))
+        )
     )
 
 
@@ -64,10 +108,7 @@ def due_for_asking(session: Session, today: date) -> list[Organization]:
         .options(selectinload(Organization.texts))
     ).all()
     return [
-        organization
-        for organization in candidates
-        if organization.verification_requested_at is None
-        or clock.as_utc(organization.verification_requested_at).date() < organization.assured_date
+        organization for organization in candidates if asked_since_last_check(organization) is None
     ]
 
 
@@ -91,38 +132,39 @@ def ask_all(session: Session) -> int:
     now = clock.utc_now()
     asked = 0
     for organization in due_for_asking(session, clock.now().date()):
+        # Asked: not again until the next check (coordinators see unanswered ones in the
+        # list of stale listings). Nobody to ask: tried again each day, so an email address
+        # or a member added later is asked at once; the list says what is missing.
         if _ask(session, organization):
             asked += 1
-        # Asked, or nobody to ask: either way not again until the next check (coordinators
-        # see unanswered ones in the list of stale listings).
-        organization.verification_requested_at = now
+            organization.verification_requested_at = now
     session.flush()
     return asked
 
 
-def _members(session: Session, organization: Organization) -> list[Account]:
-    return list(
-        session.scalars(
-            select(Account)
-            .join(Membership)
-            .where(
-                Membership.organization_id == organization.id,
-                Account.role == Role.ORGANIZATION_MEMBER,
-                Account.is_active.is_(True),
-                Account.password_hash.is_not(None),
-            )
+def _active_members() -> Select:
+    """Members who can be asked: active, their invitation accepted."""
+    return (
+        select(Account)
+        .join(Membership)
+        .where(
+            Account.role == Role.ORGANIZATION_MEMBER,
+            Account.is_active.is_(True),
+            Account.password_hash.is_not(None),
         )
     )
 
 
-def _public_url(endpoint: str, **values) -> str:
-    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
+def _members(session: Session, organization: Organization) -> list[Account]:
+    return list(
+        session.scalars(_active_members().where(Membership.organization_id == organization.id))
+    )
 
 
 def _message(organization: Organization, locale: str, raw: str) -> tuple[str, str]:
     with force_locale(locale):
-        confirm = _public_url("freshness.confirm_link", lang_code=locale, token=raw)
-        listing = _public_url(
+        confirm = mail.public_link("freshness.confirm_link", lang_code=locale, token=raw)
+        listing = mail.public_link(
             "catalogue.organization", lang_code=locale, organization_id=organization.id
         )
         if organization.is_informal:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from directory import mail
@@ -17,9 +16,6 @@ group = AppGroup("listings", help="Listings: freshness checks (run daily).")
 def ask() -> None:
     """Ask organisations checked more than six months ago whether their listing is still
     right (an informal group: whether it is still active)."""
-    # Links in the messages are built on PUBLIC_URL, as in a request.
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        with db.transaction() as session:
-            count = checks.ask_all(session)
-        mail.flush()
+    with mail.in_a_command(), db.transaction() as session:
+        count = checks.ask_all(session)
     click.echo(f"Organisations asked: {count}.")

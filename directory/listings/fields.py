@@ -484,7 +484,11 @@ def _apply_help(session: Session, service: Service, codes: set[str]) -> None:
     present = {attribute.taxonomy_term.code for attribute in service.attributes}
     missing = sorted(codes - present)
     if missing:
-        for term in session.scalars(select(TaxonomyTerm).where(TaxonomyTerm.code.in_(missing))):
+        for term in session.scalars(
+            select(TaxonomyTerm).where(
+                TaxonomyTerm.code.in_(missing), TaxonomyTerm.of_kinds_of_help()
+            )
+        ):
             service.tag(term)
 
 

@@ -9,14 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any
 
-from babel.dates import format_date, format_time
 from flask import Flask
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from directory.hours import Period
 from directory.i18n import current_language
 from directory.labels import FEATURE_LABELS, PROVENANCE_LABELS, REGION_LABEL
 from directory.listings import fields
@@ -29,7 +28,7 @@ from directory.models import (
     TaxonomyTerm,
 )
 from directory.models.language import language_display_name
-from directory.rendering.formats import weekday_name
+from directory.rendering.formats import format_date_span, format_period, weekday_name
 
 LIST_FIELDS = {"help", "languages", "areas", "hours", "closures", "phones"}
 LIST_FIELDS |= {"locations", "other_ids"}
@@ -56,7 +55,9 @@ class Vocabulary:
         self.terms = {
             term.code: term
             for term in session.scalars(
-                select(TaxonomyTerm).options(selectinload(TaxonomyTerm.labels))
+                select(TaxonomyTerm)
+                .where(TaxonomyTerm.of_kinds_of_help())
+                .options(selectinload(TaxonomyTerm.labels))
             )
         }
         self.municipalities = {m.nis_code: m for m in session.scalars(select(Municipality))}
@@ -133,14 +134,6 @@ def field_label(name: str) -> str:
 day_name = weekday_name
 
 
-def _hhmm(text: str) -> str:
-    return format_time(time.fromisoformat(text), format="short", locale=str(get_locale()))
-
-
-def _day(text: str) -> str:
-    return format_date(date.fromisoformat(text), format="long", locale=str(get_locale()))
-
-
 def item_words(name: str, item: Any, vocabulary: Vocabulary) -> str:
     """One element of a list field, in words."""
     if name == "help":
@@ -150,7 +143,8 @@ def item_words(name: str, item: Any, vocabulary: Vocabulary) -> str:
     if name == "areas":
         return vocabulary.area(item)
     if name == "hours":
-        return f"{day_name(item['byday'])} {_hhmm(item['opens'])}\u2013{_hhmm(item['closes'])}"
+        period = Period(time.fromisoformat(item["opens"]), time.fromisoformat(item["closes"]))
+        return f"{day_name(item['byday'])} {format_period(period)}"
     if name == "locations":
         return (
             location_words(item, vocabulary)
@@ -160,9 +154,9 @@ def item_words(name: str, item: Any, vocabulary: Vocabulary) -> str:
     if name == "other_ids":
         return f"{item['scheme']}: {item['identifier']}"
     if name == "closures":
-        span = _day(item["starts_on"])
-        if item["ends_on"] != item["starts_on"]:
-            span = f"{span} \u2013 {_day(item['ends_on'])}"
+        span = format_date_span(
+            date.fromisoformat(item["starts_on"]), date.fromisoformat(item["ends_on"])
+        )
         return f"{span}: {item['reason']}" if item.get("reason") else span
     return str(item)
 

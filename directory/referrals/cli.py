@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from directory import mail
@@ -27,9 +26,6 @@ def purge() -> None:
 def remind() -> None:
     """Remind senders and receivers once about each referral not acknowledged within two
     working days."""
-    # Links in the messages are built on PUBLIC_URL, as in a request.
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        with db.transaction() as session:
-            count = queries.remind(session)
-        mail.flush()
+    with mail.in_a_command(), db.transaction() as session:
+        count = queries.remind(session)
     click.echo(f"Reminders sent for {count} referrals.")

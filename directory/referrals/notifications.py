@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
@@ -48,11 +47,6 @@ def no_answer_yet(session: Session, referral: Referral) -> None:
     """The response target passed: remind the sender, and the receivers once more."""
     _tell_senders(session, referral, "no_answer")
     _tell_receivers(session, referral, "overdue")
-
-
-def _public_url(endpoint: str, **values) -> str:
-    """Links in emails are built on PUBLIC_URL, never on the request's Host header."""
-    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def _subject_and_intro(kind: str, ref: str) -> tuple[str, str]:
@@ -104,7 +98,7 @@ def _message(kind: str, referral: Referral, locale: str, to: str, link: str, sig
 def _send_to_accounts(kind: str, referral: Referral, accounts: list[Account]) -> None:
     for account in accounts:
         locale = account.locale if account.locale in SUPPORTED_LOCALES else "nl"
-        link = _public_url("referrals.detail", lang_code=locale, referral_id=referral.id)
+        link = mail.public_link("referrals.detail", lang_code=locale, referral_id=referral.id)
         subject, body = _message(kind, referral, locale, account.email, link, signed_in=True)
         mail.send_after_commit(mail.Message(account.email, subject, body))
 
@@ -124,7 +118,7 @@ def _tell_receivers(session: Session, referral: Referral, kind: str) -> None:
     )
     parts, subject = [], None
     for locale in ORGANIZATION_EMAIL_LOCALES:
-        link = _public_url("referrals.open_link", lang_code=locale, token=raw)
+        link = mail.public_link("referrals.open_link", lang_code=locale, token=raw)
         this_subject, body = _message(kind, referral, locale, address, link, signed_in=False)
         subject = f"{subject} / {this_subject}" if subject else this_subject
         parts.append(body)

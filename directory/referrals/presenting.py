@@ -1,13 +1,9 @@
-"""What the referral templates may call: labels, the short reference, times in Brussels."""
+"""What the referral templates may call: labels, the short reference, the current time
+(dates, deadlines and counts are written by `directory.rendering.formats`)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from babel.dates import format_datetime
-from babel.numbers import format_decimal
 from flask import Flask, g
-from flask_babel import get_locale
 from sqlalchemy import select
 
 from directory import clock
@@ -23,17 +19,12 @@ from directory.referrals.labels import (
 from directory.referrals.notifications import reference
 
 
-def format_moment(moment: datetime) -> str:
-    """A stored time (UTC) as the reader reads it, in Brussels time."""
-    return format_datetime(
-        clock.as_utc(moment).astimezone(clock.BRUSSELS), format="short", locale=str(get_locale())
-    )
-
-
 def term_label(code: str) -> str:
     """A kind of help's label in the reader's language (the terms are read once a request)."""
     if "term_labels" not in g:
-        terms = db.session().scalars(select(TaxonomyTerm)).all()
+        terms = (
+            db.session().scalars(select(TaxonomyTerm).where(TaxonomyTerm.of_kinds_of_help())).all()
+        )
         g.term_labels = {term.code: term for term in terms}
     term = g.term_labels.get(code)
     return term.label(current_language()) if term else code
@@ -46,8 +37,6 @@ def init_app(app: Flask) -> None:
         reason_labels=REASON_LABELS,
         channel_labels=CHANNEL_LABELS,
         urgency_labels=URGENCY_LABELS,
-        format_moment=format_moment,
         now_utc=clock.utc_now,
         term_label=term_label,
-        format_count=lambda number: format_decimal(number, locale=str(get_locale())),
     )

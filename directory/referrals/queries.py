@@ -61,6 +61,37 @@ def received(session: Session, actor: access.Actor, open_only: bool = False) -> 
     return _rows(session, actor, where, clock.utc_now())
 
 
+def open_sent_count(session: Session, organization_ids) -> int:
+    """Referrals sent for these info points that have no outcome yet (a count: nothing about
+    any client is read, so it is not a look that the access log records)."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Referral)
+            .where(
+                Referral.sender_organization_id.in_(organization_ids),
+                Referral.status.not_in(states.CLOSED),
+            )
+        )
+        or 0
+    )
+
+
+def unacknowledged_count(session: Session, organization_ids) -> int:
+    """Referrals received by these organisations that nobody acknowledged yet."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Referral)
+            .where(
+                Referral.receiving_organization_id.in_(organization_ids),
+                Referral.status.in_(states.UNACKNOWLEDGED),
+            )
+        )
+        or 0
+    )
+
+
 @dataclass(frozen=True)
 class InboxCounts:
     new: int  # not yet acknowledged

@@ -23,8 +23,10 @@ from directory.labels import (
     LINE_LABELS,
     MUNICIPALITY_LABEL,
     NEIGHBOURHOOD_LABEL,
+    OPEN_NOW_LABEL,
 )
 from directory.models import Line, OrganizationKind, language_display_name
+from directory.rendering.formats import format_long_date
 from directory.rendering.fragments import MARK, FragmentCache, Rendered, cut_at_mark
 from search import SearchResult
 
@@ -210,3 +212,55 @@ def facet_groups(
         for name, legend, rows, chosen_values in groups
         if rows
     ]
+
+
+@dataclass(frozen=True)
+class Chip:
+    """A chosen filter value, named, with the link that takes only it away."""
+
+    group: str  # the filter group's name ("Where"), for who reads the chips in a row
+    value: str  # the value's name ("Jette", "Arabic", "Free of charge")
+    remove_url: str
+
+
+def chips(params: SearchParams, words: Vocabulary, locale: str, search_url) -> list[Chip]:
+    """One chip per chosen value, in the order of the filter form; `search_url(drop=group)`
+    or `search_url(name=[...])` builds this search with values taken away."""
+
+    def place_name(key: str) -> str:
+        place = words.neighbourhoods.get(key) or words.municipalities.get(key)
+        if place is not None:
+            return place.display_name(locale)
+        return key  # a postcode reads as itself
+
+    def term_name(code: str) -> str:
+        term = words.help_terms.get(code)
+        return term.label(locale) if term else code
+
+    named = (
+        ("place", "place", params.places, place_name),
+        ("lang", "lang", params.languages, lambda code: language_display_name(code, locale)),
+        ("help", "help", params.help, term_name),
+        ("kind", "kind", params.kinds, lambda v: str(KIND_LABELS[OrganizationKind(v)])),
+        ("formality", "formality", params.formality, lambda v: str(FORMALITY_LABELS[v])),
+        ("line", "line", params.lines, lambda v: str(LINE_LABELS[Line(v)])),
+    )
+    found = [
+        Chip(
+            str(FILTER_LABELS[group]),
+            name(value),
+            search_url(**{parameter: [other for other in values if other != value]}),
+        )
+        for group, parameter, values, name in named
+        for value in values
+    ]
+    if params.free:
+        found.append(
+            Chip(str(FILTER_LABELS["free"]), str(FILTER_LABELS["free"]), search_url(drop="free"))
+        )
+    if params.open_now:
+        found.append(Chip(str(FILTER_LABELS["open"]), str(OPEN_NOW_LABEL), search_url(open=[])))
+    if params.open_on:
+        day = format_long_date(params.open_on)
+        found.append(Chip(str(FILTER_LABELS["open"]), day, search_url(on=[])))
+    return found

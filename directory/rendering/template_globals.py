@@ -20,9 +20,13 @@ from directory.labels import (
 )
 from directory.models import language_display_name
 from directory.rendering.formats import (
+    format_count,
+    format_date_span,
     format_day,
+    format_deadline,
+    format_hours,
     format_long_date,
-    format_period,
+    format_moment,
     weekday_name,
 )
 from directory.rendering.language_nav import language_nav
@@ -49,7 +53,11 @@ def init_app(app: Flask) -> None:
         language_name=lambda code: language_display_name(code, current_language()),
         format_day=format_day,
         format_long_date=format_long_date,
-        format_period=format_period,
+        format_date_span=format_date_span,
+        format_moment=format_moment,
+        format_deadline=format_deadline,
+        format_hours=format_hours,
+        format_count=format_count,
         weekday_name=weekday_name,
         weekly_hours=hours.weekly,
         phone_display=phones.international,
