@@ -16,7 +16,9 @@ from directory import (
     backup,
     catalogue,
     config,
+    coordination,
     errors,
+    exchange,
     feedback,
     freshness,
     health,
@@ -30,11 +32,22 @@ from directory import (
     schema,
     security,
     seeding,
+    signals,
 )
 from directory.extensions import csrf, db
 
 # Each feature registers its blueprint, commands and template globals in its `init_app`.
-FEATURES = (catalogue, accounts, referrals, listings, feedback, freshness)
+FEATURES = (
+    catalogue,
+    accounts,
+    referrals,
+    listings,
+    feedback,
+    freshness,
+    exchange,
+    signals,
+    coordination,
+)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:

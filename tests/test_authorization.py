@@ -136,6 +136,18 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
         REDIRECT, FORBIDDEN, FORBIDDEN, SEE_OTHER, NOT_FOUND, SEE_OTHER
     ),
     # -- end of listings rows --
+    # -- exchange rows (the HSDS read API: public and read-only) --
+    ("api.root", "GET"): PUBLIC,
+    ("api.services", "GET"): PUBLIC,
+    ("api.service_at_locations", "GET"): PUBLIC,
+    ("api.organizations", "GET"): PUBLIC,
+    ("api.taxonomies", "GET"): PUBLIC,
+    ("api.taxonomy_terms", "GET"): PUBLIC,
+    ("api.service", "GET"): PUBLIC,
+    ("api.organization", "GET"): PUBLIC,
+    ("api.openapi_document", "GET"): PUBLIC,
+    ("api.profile_index", "GET"): PUBLIC,
+    ("api.profile_patch", "GET"): PUBLIC,
     # -- feedback rows (error reports, claims) --
     # Public forms: anyone, no account. A POST without the form's stamp is a bot's: it gets
     # the thank-you page like everyone (and nothing is stored).
@@ -172,6 +184,44 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
         REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK
     ),
     # -- end of freshness rows --
+    # -- coordination rows (where help is missing; help near you) --
+    # Browsing by place is public; the gap analysis, its places and its CSV files are for
+    # coordinators only.
+    ("catalogue.place", "GET"): PUBLIC,
+    ("coordination.gaps", "GET"): row(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    ("coordination.place", "GET"): row(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    ("coordination.download", "GET"): row(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    # -- end of coordination rows --
+    # -- signals rows (signals of concern) --
+    # The public form: anyone, no account; a POST without the form's stamp is a bot's and
+    # gets the receipt like everyone (nothing is stored).
+    ("signals.new", "GET"): PUBLIC,
+    ("signals.new", "POST"): dict.fromkeys(ACTORS, SEE_OTHER),
+    ("signals.received", "GET"): PUBLIC,
+    # The signal is info point A's (its worker took it up): organisation members never see
+    # signals, coordinators only those no info point has. A hand-over sent empty is a 400.
+    ("signals.index", "GET"): row(REDIRECT, OK, OK, FORBIDDEN, FORBIDDEN, OK),
+    ("signals.detail", "GET"): row(REDIRECT, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND),
+    ("signals.change_status", "POST"): row(
+        REDIRECT, SEE_OTHER, NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND
+    ),
+    ("signals.forward", "POST"): row(
+        REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND
+    ),
+    ("signals.handover_page", "GET"): row(REDIRECT, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("signals.handover_page", "POST"): row(
+        REDIRECT, BAD, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN
+    ),
+    # Places for signals: an info point's workers (sent on to their own) and coordinators;
+    # the organisation in the URL (R) is no worker's info point.
+    ("signals.places", "GET"): row(REDIRECT, REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN, OK),
+    ("signals.place_settings", "GET"): row(
+        REDIRECT, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, OK
+    ),
+    ("signals.place_settings", "POST"): row(
+        REDIRECT, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, SEE_OTHER
+    ),
+    # -- end of signals rows --
 }
 
 
@@ -246,6 +296,22 @@ def world(app, session, tmp_path):
     w.claim = Claim(organization_id=w.org_r.id, name="Claimant", email="c@example.org")
     # feedback:
     session.add_all([w.error_report, w.claim])
+    # signals: one sent to info point A and taken up by its worker.
+    from sqlalchemy import select
+
+    from directory.models import Neighbourhood, PersonAware, Signal, SignalRoute, SignalStatus
+
+    w.signal = Signal(
+        submission_key=uuid.uuid4().hex,
+        status=SignalStatus.TAKEN_UP,
+        observations=["lives_alone"],
+        neighbourhood=session.scalars(select(Neighbourhood)).first(),
+        person_aware=PersonAware.NO,
+        locale="nl",
+        taken_by_organization_id=w.info_a.id,
+        routes=[SignalRoute(organization_id=w.info_a.id)],
+    )
+    session.add(w.signal)
     with app.test_request_context():
         w.referral = make_referral(session, w.info_a, w.accounts["worker_a"], w.org_r, w.service_r)
     session.commit()
@@ -267,10 +333,16 @@ def url_values(world, endpoint: str, referral: Referral) -> dict[str, object]:
         # -- listings values --
         "request_id": world.change_request.id,
         "location_id": world.location_r.id,
+        "schema_name": "service",
         # -- feedback values --
         "report_id": world.error_report.id,
         "claim_id": world.claim.id,
         # -- freshness values --
+        # -- coordination values --
+        "place_key": "58",  # a neighbourhood (Anderlecht Centrum - Wayez)
+        "table": "neighbourhoods",
+        # -- signals values --
+        "signal_id": world.signal.id,
     }
 
 
@@ -279,6 +351,8 @@ def form_data(endpoint: str, world) -> dict[str, object]:
         return {"to": "received"}
     if endpoint == "referrals.add_note":
         return {"note": "A note."}
+    if endpoint == "signals.change_status":
+        return {"to": "contacted"}
     return {}
 
 
