@@ -18,9 +18,19 @@ def _secret_key() -> str:
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     path = INSTANCE_DIR / "secret_key"
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Written aside and linked into place: several gunicorn workers starting together
+        # on a new instance folder all get the one key that won, and none reads it half
+        # written.
+        aside = path.with_name(f".secret_key.{os.getpid()}")
+        fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
+        try:
+            os.link(aside, path)
+        except FileExistsError:
+            pass  # another worker's key won
+        finally:
+            aside.unlink()
     return path.read_text().strip()
 
 
