@@ -93,6 +93,10 @@ def from_environment() -> dict[str, object]:
         # The index is compared with the database beside the first request of a process (it
         # takes seconds on a large catalogue); "0" compares before answering it (tests).
         "SEARCH_CHECK_IN_BACKGROUND": os.environ.get("SEARCH_CHECK_IN_BACKGROUND", "1") != "0",
+        # Search pages kept whole per process for readers without a session, per address,
+        # index version and minute (see directory/rendering/search_page.py), 15 to 40 KB
+        # each; 0 draws every page.
+        "SEARCH_PAGES_KEPT": int(os.environ.get("SEARCH_PAGES_KEPT", 128)),
         "SESSION_IDLE_MINUTES": 30,
         "SESSION_ABSOLUTE_HOURS": 12,
         "SIGN_IN_LIMIT_PER_EMAIL": "5/minute",

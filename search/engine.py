@@ -307,6 +307,12 @@ class SearchIndex:
             snapshot = self._current_snapshot()
             return snapshot.search(request)
 
+    def version(self) -> str:
+        """The version a search made now reads (`SearchResult.version`): within one version
+        the same request gets the same answer."""
+        with self._lock:
+            return self._current_snapshot().label
+
     def _current_snapshot(self) -> _Snapshot:
         """The snapshot of the current generation. Whether the disk holds a newer one (a
         change another process applied, or a rebuild) is asked at most every
@@ -386,6 +392,11 @@ class _Snapshot:
 
     def fresh(self) -> bool:
         return self.ix.latest_generation() == self.version
+
+    @property
+    def label(self) -> str:
+        """The version searches of this snapshot report (`SearchResult.version`)."""
+        return f"{self.generation.name}/{self.version}"
 
     def close(self) -> None:
         self.searcher.close()
@@ -539,9 +550,10 @@ class _Snapshot:
                 for card, docnum in zip(listings, docnums, strict=True)
                 if mask >> docnum & 1
             )
-        version = f"{self.generation.name}/{self.version}"
         corrected = corrected_text(text, reading.corrections)
-        return SearchResult(listings, total, counts, without, loose, version, open_now, corrected)
+        return SearchResult(
+            listings, total, counts, without, loose, self.label, open_now, corrected
+        )
 
     def _read_matches(self, reading: Reading) -> tuple[int, bool, _Ranking]:
         """The listings a reading matches, whether loosely, their scores, and the sets the

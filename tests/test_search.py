@@ -606,3 +606,88 @@ def test_only_info_point_workers_see_refer_a_client_on_each_result(small):
     page = as_worker.get(path).get_data(as_text=True)
     referred = re.findall(r'"/en/referrals/new\?service=([0-9a-f-]{36})">Refer a client<', page)
     assert referred == shown
+
+
+# --- whole pages kept for readers without a session -------------------------------------
+
+
+def test_a_reader_without_a_session_is_served_the_page_kept_for_the_same_address(
+    small, monkeypatch
+):
+    from directory.catalogue import searching
+
+    client = small.test_client()
+    path = "/nl/search?q=boodschappen&place=8"
+    first = client.get(path).get_data(as_text=True)
+    assert "Samen naar de markt" in first
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("the page was drawn again")
+
+    monkeypatch.setattr(searching, "run_search", no_search)
+    assert small.test_client().get(path).get_data(as_text=True) == first
+    with pytest.raises(AssertionError, match="drawn again"):
+        client.get("/nl/search?q=boodschappen&place=21")  # another address: drawn
+
+
+def test_a_kept_page_is_never_what_a_signed_in_worker_gets_nor_theirs_what_others_get(small):
+    with small.app_context(), db.transaction() as session:
+        worker = make_account(session, Role.INFO_POINT_WORKER)
+    path = "/en/search?q=markt"
+    as_worker = small.test_client()
+    sign_in(as_worker, worker.email)
+    assert "Refer a client" in as_worker.get(path).get_data(as_text=True)
+    anonymous = small.test_client().get(path).get_data(as_text=True)
+    assert "Refer a client" not in anonymous
+    assert worker.display_name not in anonymous
+    assert "Refer a client" in as_worker.get(path).get_data(as_text=True)
+
+
+def test_a_change_to_a_listing_shows_at_once_on_a_page_kept_before_it(own_small):
+    from directory.models import ServiceText
+
+    client = own_small.test_client()
+    path = "/nl/search?q=markt"
+    assert "Samen naar de markt" in client.get(path).get_data(as_text=True)
+    with own_small.app_context():
+        session = db.session()
+        text = session.scalars(
+            select(ServiceText).where(ServiceText.service_id == uuid.UUID(own_small.ids["A"]))
+        ).first()
+        text.name = "Samen naar de zondagsmarkt"
+        session.commit()
+    body = client.get(path).get_data(as_text=True)
+    assert "Samen naar de zondagsmarkt" in body
+
+
+def test_a_message_waiting_for_the_reader_is_shown_on_a_kept_page_s_address(small):
+    path = "/en/search?q=markt"
+    small.test_client().get(path)  # kept
+    client = small.test_client()
+    with client.session_transaction() as cookie_session:
+        cookie_session["_flashes"] = [("info", "Thank you, we received your report.")]
+    assert "Thank you, we received your report." in client.get(path).get_data(as_text=True)
+
+
+def test_every_search_that_finds_nothing_is_recorded_though_the_same_one_came_before(small):
+    client = small.test_client()
+    for _ in range(3):
+        body = client.get("/en/search?q=schoorsteenveger").get_data(as_text=True)
+        assert "We found nothing" in body
+    with small.app_context():
+        gaps.write_pending()
+        rows = db.session().scalars(
+            select(ZeroResultSearch).where(ZeroResultSearch.text == "schoorsteenveger")
+        )
+        assert len(rows.all()) == 3
+
+
+def test_open_now_on_a_kept_page_follows_the_clock_by_the_minute(own_small):
+    client = own_small.test_client()
+    path = "/en/search?q=markt"
+    own_small.config["FIXED_NOW"] = MONDAY_10H.replace(hour=8, minute=59, second=1)
+    assert "badge-open" not in client.get(path).get_data(as_text=True)
+    own_small.config["FIXED_NOW"] = MONDAY_10H.replace(hour=8, minute=59, second=58)
+    assert "badge-open" not in client.get(path).get_data(as_text=True)
+    own_small.config["FIXED_NOW"] = MONDAY_10H.replace(hour=9, minute=0, second=0)
+    assert '<p class="badge badge-open">Open now</p>' in client.get(path).get_data(as_text=True)

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, g, render_template, request
 
 from directory import clock, hours
 from directory.accounts.sessions import current_account
-from directory.catalogue import handout, near, queries, search_params, searching
+from directory.catalogue import gaps, handout, near, queries, search_params, searching
 from directory.extensions import db
 from directory.i18n import SUPPORTED_LOCALES, current_language
 from directory.models import OrganizationKind, Role
@@ -55,15 +55,22 @@ def place(place_key: str):
 @bp.get("/search")
 def search():
     words = search_params.vocabulary(db.session)
-    params = search_params.read_params(request.args, words)
     now = clock.now()
+    # A reader without a session gets the page as drawn for the same address in the same
+    # minute of the same index version (see search_page.PageKey).
+    pages = search_page.kept_pages(words)
+    key = None if pages is None else search_page.shared_page_key(searching.index_version(), now)
+    if key is not None and (kept := pages.find(key)) is not None:
+        gaps.write_if_due()
+        return kept
+    params = search_params.read_params(request.args, words)
     me = current_account()
     refers = me is not None and me.role == Role.INFO_POINT_WORKER
     try:
         outcome = searching.run_search(params, words, current_language(), now, refers)
     except (IndexUnavailable, LockTimeout):
         return render_template("catalogue/search_unavailable.html"), 503
-    return render_template(
+    page = render_template(
         "catalogue/search.html",
         params=params,
         words=words,
@@ -76,6 +83,10 @@ def search():
         search_url=search_url,
         filter_labels=searching.filter_labels(words, current_language()),
     )
+    # A search that found nothing is drawn each time: each one is recorded for gap analysis.
+    if key is not None and outcome.result.total and outcome.result.version == key.version:
+        pages.keep(key, page)
+    return page
 
 
 # The query parameters each filter group of the page uses.

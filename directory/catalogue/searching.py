@@ -86,6 +86,16 @@ def query_index(request: SearchRequest) -> SearchResult:
         return index.search(request)
 
 
+def index_version() -> str | None:
+    """The index version a search made now reads (caught up first, as `query_index`); None
+    when there is no usable index yet (the search itself then builds it)."""
+    try:
+        sync.follow(current_app._get_current_object())
+        return sync.search_index().version()
+    except IndexUnavailable:
+        return None
+
+
 def run_search(
     params: SearchParams, words: Vocabulary, locale: str, now: datetime, refers: bool = False
 ) -> Outcome:

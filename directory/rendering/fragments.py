@@ -1,5 +1,5 @@
 """Pieces of HTML rendered once and printed again: result cards, filter rows, the language
-switcher.
+switcher, and whole search pages for readers without a session.
 
 A kept piece is only as right as its key. Every cache here is a `FragmentCache` keyed by a
 frozen dataclass that holds *every* input the piece is drawn from, and the function that
@@ -54,14 +54,22 @@ class FragmentCache(Generic[K]):
         self._lock = threading.Lock()
 
     def get(self, key: K, draw: Callable[[K], object]):
-        kept = self._kept.get(key)
+        kept = self.find(key)
         if kept is None:
             kept = draw(key)
-            with self._lock:
-                if len(self._kept) >= self.limit:
-                    self._kept.clear()
-                self._kept[key] = kept
+            self.keep(key, kept)
         return kept
+
+    def find(self, key: K):
+        """The piece kept for `key`, or None (for a caller that decides after drawing
+        whether the piece may be kept)."""
+        return self._kept.get(key)
+
+    def keep(self, key: K, piece: object) -> None:
+        with self._lock:
+            if len(self._kept) >= self.limit:
+                self._kept.clear()
+            self._kept[key] = piece
 
     def __len__(self) -> int:
         return len(self._kept)

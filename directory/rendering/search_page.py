@@ -7,13 +7,16 @@ once and printed again (see `fragments` for how their keys are built).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from flask import current_app
+from flask import current_app, request, session
 
+from directory.accounts.sessions import current_session
 from directory.catalogue.search_params import HelpTerm, SearchParams, Vocabulary
 from directory.catalogue.searching import (
     ResultItem,
     chosen_municipalities,
+    filter_labels,
     result_card,
 )
 from directory.labels import (
@@ -31,6 +34,35 @@ from directory.rendering.fragments import MARK, FragmentCache, Rendered, cut_at_
 from search import SearchResult
 
 ITEMS_KEPT = 4000  # rendered results per process and vocabulary, about 1 KB each
+
+
+@dataclass(frozen=True)
+class PageKey:
+    """Every input of a search page shown to a reader without a session, beside the
+    vocabulary that holds the cache: such a reader sees no account, work links, referral
+    links or messages, so the page is the same for everyone asking the same address."""
+
+    version: str  # the index version read (every change to the catalogue makes a new one)
+    minute: datetime  # "open now", stale notes and the date move with the clock, by minute
+    script_root: str
+    url: str  # path and query string: the language, the words, the filters and the page
+
+
+def kept_pages(words: Vocabulary) -> FragmentCache[PageKey] | None:
+    """Whole search pages kept in this process (None when SEARCH_PAGES_KEPT is 0)."""
+    limit = current_app.config["SEARCH_PAGES_KEPT"]
+    return words.memo("whole pages", lambda: FragmentCache(limit)) if limit else None
+
+
+def shared_page_key(version: str | None, now: datetime) -> PageKey | None:
+    """The key this request's page is kept under, or None when it must be drawn for this
+    reader alone: one with a session (signed in, a guest link, a second factor waiting), a
+    message waiting, or no index version known yet."""
+    if version is None or current_session() is not None or "_flashes" in session:
+        return None
+    return PageKey(
+        version, now.replace(second=0, microsecond=0), request.script_root, request.full_path
+    )
 
 
 @dataclass(frozen=True)
@@ -245,9 +277,10 @@ def chips(params: SearchParams, words: Vocabulary, locale: str, search_url) -> l
         ("formality", "formality", params.formality, lambda v: str(FORMALITY_LABELS[v])),
         ("line", "line", params.lines, lambda v: str(LINE_LABELS[Line(v)])),
     )
+    labels = filter_labels(words, locale)
     found = [
         Chip(
-            str(FILTER_LABELS[group]),
+            labels[group],
             name(value),
             search_url(**{parameter: [other for other in values if other != value]}),
         )
@@ -255,12 +288,9 @@ def chips(params: SearchParams, words: Vocabulary, locale: str, search_url) -> l
         for value in values
     ]
     if params.free:
-        found.append(
-            Chip(str(FILTER_LABELS["free"]), str(FILTER_LABELS["free"]), search_url(drop="free"))
-        )
+        found.append(Chip(labels["free"], labels["free"], search_url(drop="free")))
     if params.open_now:
-        found.append(Chip(str(FILTER_LABELS["open"]), str(OPEN_NOW_LABEL), search_url(open=[])))
+        found.append(Chip(labels["open"], str(OPEN_NOW_LABEL), search_url(open=[])))
     if params.open_on:
-        day = format_long_date(params.open_on)
-        found.append(Chip(str(FILTER_LABELS["open"]), day, search_url(on=[])))
+        found.append(Chip(labels["open"], format_long_date(params.open_on), search_url(on=[])))
     return found
