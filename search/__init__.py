@@ -13,6 +13,7 @@ from search.engine import (
     SearchRequest,
     SearchResult,
     fingerprint,
+    reading_vocabulary,
     words_of,
 )
 from search.store import LockTimeout
@@ -30,5 +31,6 @@ __all__ = [
     "SearchResult",
     "Text",
     "fingerprint",
+    "reading_vocabulary",
     "words_of",
 ]

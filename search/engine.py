@@ -159,7 +159,7 @@ class SearchIndex:
         so it is made again only when its text changes."""
         text = store.read_lexicon(generation) or ""
         if self._vocabulary is None or self._vocabulary[0] != text:
-            self._vocabulary = (text, _reading_vocabulary(lexicon))
+            self._vocabulary = (text, reading_vocabulary(lexicon))
         return self._vocabulary[1]
 
     # --- writing (the caller holds `store.writer_lock`) -----------------------------------
@@ -751,7 +751,9 @@ def _idf(found: int, size: int) -> float:
     return math.log(1 + (size - found + 0.5) / (found + 0.5))
 
 
-def _reading_vocabulary(lexicon: Lexicon) -> Vocabulary:
+def reading_vocabulary(lexicon: Lexicon) -> Vocabulary:
+    """How the index reads a query (places, needs, function words) from its lexicon: the
+    gap analysis reads recorded searches with the same."""
     places: dict[tuple[str, str], tuple[str, ...]] = {
         ("n", number): words for number, words in lexicon.neighbourhood_words.items()
     }

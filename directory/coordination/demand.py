@@ -40,9 +40,8 @@ from directory.models import (
     ServiceAtLocation,
     ZeroResultSearch,
 )
-from directory.referrals import states
-from directory.referrals.deadlines import response_due
-from search.engine import _reading_vocabulary  # how the index reads a query: the same here
+from directory.referrals.deadlines import is_overdue
+from search import reading_vocabulary  # how the index reads a query: the same here
 from search.reading import Vocabulary as Reader
 
 
@@ -121,7 +120,7 @@ def reader(session: Session, words: Vocabulary) -> Reader:
     """The query reader of the search, on the lexicon as the database has it now (kept with
     the vocabulary it was made from)."""
     return words.memo(
-        "coordination.reader", lambda: _reading_vocabulary(Reference.load(session).lexicon)
+        "coordination.reader", lambda: reading_vocabulary(Reference.load(session).lexicon)
     )
 
 
@@ -237,8 +236,7 @@ def _referrals(session: Session, words: Vocabulary, since: datetime, now: dateti
                 needs=_with_domains(words, needs or ()),
                 languages=frozenset(languages or ()),
                 decline_reason=reason,
-                # As the organisation's inbox marks a referral overdue.
-                overdue=status in states.UNACKNOWLEDGED and now > response_due(created_at),
+                overdue=is_overdue(status, created_at, now),
             )
         )
     return traces

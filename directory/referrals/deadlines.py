@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 from functools import cache
 
 from directory.clock import BRUSSELS, as_utc
+from directory.models.referral import ReferralStatus
+from directory.referrals import states
 
 RESPONSE_TARGET_WORKING_DAYS = 2
 
@@ -59,3 +61,9 @@ def response_due(sent_at: datetime) -> datetime:
     """When the receiving organisation should have acknowledged a referral sent at
     `sent_at` (as read from the database: naive means UTC)."""
     return add_working_days(as_utc(sent_at), RESPONSE_TARGET_WORKING_DAYS)
+
+
+def is_overdue(status: ReferralStatus, sent_at: datetime, now: datetime) -> bool:
+    """Not acknowledged and past its response target: the one rule for the inbox, the
+    reminders and the gap analysis."""
+    return status in states.UNACKNOWLEDGED and now > response_due(sent_at)

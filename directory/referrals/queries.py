@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from directory import clock
 from directory.models import DeclineReason, Referral, ReferralStatus
 from directory.referrals import access, notifications, states
-from directory.referrals.deadlines import response_due
+from directory.referrals.deadlines import is_overdue, response_due
 
 LIST_LIMIT = 200
 
@@ -40,7 +40,7 @@ def _rows(session: Session, actor: access.Actor, where, now: datetime) -> list[R
     rows = []
     for referral in referrals:
         due = response_due(referral.created_at)
-        overdue = referral.status in states.UNACKNOWLEDGED and now > due
+        overdue = is_overdue(referral.status, referral.created_at, now)
         rows.append(Row(referral, access.side_of(actor, referral), due, overdue))
     return rows
 
@@ -118,7 +118,7 @@ def remind(session: Session) -> int:
     ).all()
     reminded = 0
     for referral in candidates:
-        if now > response_due(referral.created_at):
+        if is_overdue(referral.status, referral.created_at, now):
             referral.reminded_at = now
             notifications.no_answer_yet(session, referral)
             reminded += 1
