@@ -421,6 +421,9 @@ def test_a_neighbourhood_s_page_command_and_csv_agree(gaps_app, coordinator, tmp
 
 def test_pages_in_another_language_keep_the_figures(gaps_app, coordinator):
     dutch = page(coordinator, "/nl/coordination/gaps")
+    # The neighbourhood's number heads its CSV column as an identifier, not a count.
+    csv_header = coordinator.get("/nl/coordination/gaps/neighbourhoods.csv").text.splitlines()[0]
+    assert csv_header.removeprefix("\ufeff").startswith("Nummer,Wijk,")
     english = page(coordinator, "/en/coordination/gaps")
     assert dutch.tables["neighbourhoods"][CENTRUM]["services"] == "3"
     assert dutch.tables["municipalities"]["all"]["searches"] == "12"

@@ -409,6 +409,10 @@ def test_the_inbox_counts_and_the_header_says_how_many_wait(app, client, session
     inbox = worker.get("/en/signals/")
     assert inbox.status_code == 200
     assert "2 new" in page_text(inbox)
+    # In languages where "new" names what is new, the signals inbox says signals, not
+    # referrals (the referral inbox's words).
+    assert "2 تنبيهان جديدان" in page_text(worker.get("/ar/signals/"))
+    assert "nieuwe zorgsignalen" in page_text(worker.get("/nl/signals/"))
     # The list shows no words of the signaller.
     assert "three weeks" not in inbox.text
     first = signals_in(session)[0]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy.orm import Session
 
 from directory.catalogue.search_params import Place, Vocabulary
@@ -196,7 +197,7 @@ def _neighbourhoods(words, names: _Names, supply, demand: Demand) -> Table:
     return Table(
         "neighbourhoods",
         _("By neighbourhood"),
-        _("Number"),
+        pgettext("a neighbourhood's identifier", "Number"),
         (_("Neighbourhood"), _("Municipality")),
         _columns(*PLACE_COLUMNS),
         tuple(rows),
@@ -246,7 +247,7 @@ def _place(place: Place, names: _Names, supply, demand: Demand) -> Table:
     return Table(
         "place",
         _("Supply and demand here"),
-        _("Number") if is_neighbourhood else _("NIS code"),
+        pgettext("a neighbourhood's identifier", "Number") if is_neighbourhood else _("NIS code"),
         (_("Neighbourhood"), _("Municipality")) if is_neighbourhood else (_("Municipality"),),
         _columns(*PLACE_COLUMNS),
         (
