@@ -1,25 +1,32 @@
 """Where and how to get in: organisations add their locations (address, neighbourhood,
 directions, accessibility, contact, hours, confidentiality), say where each service is offered,
 and give their enterprise number; the listing and the handout show it all, with how to apply
-and the price. A confidential address appears on no page and in no search index (a canary)."""
+and the price. A confidential address appears on no page and in no search index (a canary).
+Search finds a service where it is offered: the address's neighbourhood, or only its
+municipality when the address is confidential."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from directory import schema
 from directory.extensions import db
+from directory.indexing import sync
 from directory.listings import fields
 from directory.models import (
     ChangeRequest,
     Location,
+    Neighbourhood,
     Organization,
     Role,
     Service,
 )
+from search import Filters, SearchRequest
 from tests import factories
 from tests.conftest import seeded_app
 from tests.factories import csrf_token, make_account, sign_in
@@ -278,3 +285,77 @@ def test_the_enterprise_number_is_checked_and_shown(place_app):
     assert saved["kbo"] == "0000.000.097"
     assert saved["other_ids"] == [{"scheme": "Sociale kaart", "identifier": "sk-42"}]
     assert "0000.000.097" in app.test_client().get(f"/nl/organizations/{app.ids['org']}").text
+
+
+def _found(app, query: str) -> list[str]:
+    """The service ids a search page lists, in order."""
+    page = app.test_client().get(f"/en/search?{query}").text
+    return re.findall(r'<h2><a href="/en/services/([0-9a-f-]{36})"', page)
+
+
+def test_a_service_is_found_in_the_neighbourhood_of_the_address_it_is_offered_at(place_app):
+    """Its service area is neighbourhood 8 (in the City of Brussels); offered at an address
+    in Colignon (Schaerbeek), it is found there too, and ranked as being there."""
+    app = place_app
+    service = str(app.ids["service"])
+    assert service not in _found(app, "place=23")
+    client = signed_in(app, app.ids["trusted"])
+    assert add_location(app, client, postcode="1030", neighbourhood="23").status_code == 303
+    [location] = snapshot(app, Organization, "org")["locations"]
+    offer_at(app, client, [location["id"]])
+    assert _found(app, "place=23") == [service]
+    assert _found(app, "place=21015") == [service]  # its municipality
+    assert service in _found(app, "place=8")  # its service area still counts
+    card = app.test_client().get("/en/search?place=23").text
+    assert "Colignon" in card
+
+    # Moved to another neighbourhood, it is found there and no longer in Colignon.
+    url = location_url(app, location["id"])
+    moved = location_form(csrf_token(client, url), postcode="1030", neighbourhood="24")
+    assert client.post(url, data=moved).status_code == 303
+    assert service not in _found(app, "place=23")
+    assert _found(app, "place=24") == [service]
+
+
+def test_a_confidential_address_places_its_services_in_its_municipality_only(place_app):
+    app = place_app
+    service = str(app.ids["service"])
+    client = signed_in(app, app.ids["trusted"])
+    response = add_location(
+        app, client, postcode="1030", neighbourhood="23", confidential="y", phone="0470 00 00 00"
+    )
+    assert response.status_code == 303
+    [location] = snapshot(app, Organization, "org")["locations"]
+    offer_at(app, client, [location["id"]])
+    assert _found(app, "place=21015") == [service]
+    page = app.test_client().get("/en/search?place=21015").text
+    assert "Colignon (" not in page  # the card names the municipality only
+    # Every neighbourhood of the municipality counts it alike: none stands out.
+    assert 'Colignon <span class="count">(1)' in page
+    assert 'Dailly <span class="count">(1)' in page
+    with app.app_context():
+        result = sync.search_index(app).search(
+            SearchRequest(filters=Filters(neighbourhoods=frozenset({"23"})))
+        )
+        [card] = result.listings
+        assert "23" not in card.exact_neighbourhoods
+        assert "21015" in card.exact_municipalities
+
+
+def test_an_address_changed_by_itself_moves_its_services_in_search(place_app):
+    """As an import changes an address, without touching its organisation or services."""
+    app = place_app
+    service = str(app.ids["service"])
+    client = signed_in(app, app.ids["trusted"])
+    assert add_location(app, client, postcode="1030", neighbourhood="23").status_code == 303
+    [offered] = snapshot(app, Organization, "org")["locations"]
+    offer_at(app, client, [offered["id"]])
+    with app.app_context():
+        session = db.session()
+        location = session.get(Location, uuid.UUID(offered["id"]))
+        location.neighbourhood = session.scalars(
+            select(Neighbourhood).where(Neighbourhood.number == 24)
+        ).one()
+        session.commit()
+    assert service not in _found(app, "place=23")
+    assert _found(app, "place=24") == [service]

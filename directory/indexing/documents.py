@@ -21,6 +21,7 @@ from directory.models import (
     Closure,
     Language,
     LocalName,
+    Location,
     Municipality,
     Neighbourhood,
     Organization,
@@ -30,6 +31,7 @@ from directory.models import (
     Schedule,
     Service,
     ServiceArea,
+    ServiceAtLocation,
     ServiceStatus,
     ServiceText,
     TaxonomyTerm,
@@ -217,6 +219,19 @@ def documents_for(
         ).where(ServiceArea.service_id.in_(active)),
         "service_id",
     )
+    # Where it is offered counts as where it is: the neighbourhood of each address, or
+    # only its municipality when the address is confidential (as the pages say it).
+    places_offered = grouped(
+        select(
+            ServiceAtLocation.service_id,
+            Location.neighbourhood_id,
+            Location.municipality_id,
+            Location.is_confidential,
+        )
+        .join(Location, Location.id == ServiceAtLocation.location_id)
+        .where(ServiceAtLocation.service_id.in_(active)),
+        "service_id",
+    )
     schedules = grouped(
         select(
             Schedule.service_id,
@@ -250,16 +265,15 @@ def documents_for(
             for tag in tags[service_id]
             for code in reference.terms.get(tag.taxonomy_term_id, ())  # others' terms: no need
         }
-        exact_n = {
-            reference.neighbourhoods[a.neighbourhood_id]
-            for a in areas[service_id]
-            if a.neighbourhood_id
-        }
-        exact_m = {
-            reference.municipalities[a.municipality_id]
-            for a in areas[service_id]
-            if a.municipality_id
-        }
+        at = [
+            (None, p.municipality_id)
+            if p.is_confidential or not p.neighbourhood_id
+            else (p.neighbourhood_id, None)
+            for p in places_offered[service_id]
+        ]
+        in_places = [(a.neighbourhood_id, a.municipality_id) for a in areas[service_id]] + at
+        exact_n = {reference.neighbourhoods[n] for n, _m in in_places if n}
+        exact_m = {reference.municipalities[m] for _n, m in in_places if m}
         region_wide = any(
             not a.neighbourhood_id and not a.municipality_id for a in areas[service_id]
         )

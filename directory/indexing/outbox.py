@@ -16,19 +16,21 @@ from directory.models import (
     Attribute,
     Closure,
     Language,
+    Location,
     Organization,
     OrganizationText,
     Schedule,
     SearchOutbox,
     Service,
     ServiceArea,
+    ServiceAtLocation,
     ServiceText,
     TaxonomyTerm,
     TaxonomyTermLabel,
 )
 
 PENDING = "search_outbox_written"
-_SERVICE_CHILDREN = (ServiceText, Language, ServiceArea, Schedule, Closure)
+_SERVICE_CHILDREN = (ServiceText, Language, ServiceArea, Schedule, Closure, ServiceAtLocation)
 
 
 def _ensure_id(instance) -> uuid.UUID:
@@ -53,6 +55,17 @@ def _services_touched(session: Session, instance) -> set[uuid.UUID]:
     if isinstance(instance, OrganizationText):
         organization = instance.organization
         return {_ensure_id(s) for s in organization.services} if organization else set()
+    if isinstance(instance, Location):  # its place is where the services there are found
+        if instance.id is None:
+            return set()
+        with session.no_autoflush:
+            return set(
+                session.scalars(
+                    select(ServiceAtLocation.service_id).where(
+                        ServiceAtLocation.location_id == instance.id
+                    )
+                )
+            )
     if isinstance(instance, TaxonomyTerm | TaxonomyTermLabel):
         term_id = instance.id if isinstance(instance, TaxonomyTerm) else instance.term_id
         if term_id is None:
