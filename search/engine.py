@@ -116,6 +116,9 @@ class SearchResult:
     # The query as it was read when words in it were corrected ("" when none was): the
     # results are those of this text.
     corrected: str = ""
+    # Only a place was understood and the other words are in no listing: the results are
+    # the place's listings, and the words found nothing (a need we lack, for gap analysis).
+    unmatched: bool = False
 
 
 def content_digest(document: ListingDocument) -> int:
@@ -522,7 +525,7 @@ class _Snapshot:
             near_words=self._near_names,
             max_words=MAX_WORDS,
         )
-        text_mask, loose, ranking = self._read_matches(reading)
+        text_mask, loose, unmatched, ranking = self._read_matches(reading)
         masks = self._group_masks(request.filters, request.now)
 
         def all_but(group: str | None) -> int:
@@ -552,12 +555,13 @@ class _Snapshot:
             )
         corrected = corrected_text(text, reading.corrections)
         return SearchResult(
-            listings, total, counts, without, loose, self.label, open_now, corrected
+            listings, total, counts, without, loose, self.label, open_now, corrected, unmatched
         )
 
-    def _read_matches(self, reading: Reading) -> tuple[int, bool, _Ranking]:
-        """The listings a reading matches, whether loosely, their scores, and the sets the
-        ranking's tiers need: those meeting a need, and those naming or serving a place.
+    def _read_matches(self, reading: Reading) -> tuple[int, bool, bool, _Ranking]:
+        """The listings a reading matches, whether loosely, whether its words beside a place
+        matched nothing at all, their scores, and the sets the ranking's tiers need: those
+        meeting a need, and those naming or serving a place.
 
         A need named in the query (a kind of help) decides what matches; free words then
         only rank, unless they match on their own. Without a need, every free word must
@@ -593,22 +597,27 @@ class _Snapshot:
             name = masks.get("name", 0)
             scores.add(name, max(1, round(FIELD_WEIGHTS["name"] * idf)))
             scores.add(masks.get("text", 0) & ~name, max(1, round(FIELD_WEIGHTS["text"] * idf)))
-        loose = False
+        loose = unmatched = False
         every = self.live
         for mask in each:
             every &= mask
+        places = [mention for mention in reading.places if not mention.partial]
         if need:
             text_mask = need | every if each else need
         elif each:
             text_mask = every
             if not text_mask and len(each) > 1:
                 text_mask, loose = _union_of(each), True
-        elif reading.free or (reading.needs and not reading.places):
+        elif places:
+            # Only a place was understood; the other words are in no listing (an age, a
+            # name we do not know): the place's listings, said to match part of the query.
+            text_mask = self.live
+            loose = unmatched = bool(reading.free)
+        elif reading.free or reading.needs:
             text_mask = 0  # words that match nothing
         else:
             text_mask = self.live
         exact = near = 0
-        places = [mention for mention in reading.places if not mention.partial]
         for mention in reading.places:
             named, serving = self._mention_masks(mention)
             if mention.partial:  # one word of a longer place name: it only ranks
@@ -624,7 +633,7 @@ class _Snapshot:
             else:
                 loose = True  # nobody serves that place: the need elsewhere
         place = (exact, near) if places else None
-        return text_mask, loose, _Ranking(scores, need, place)
+        return text_mask, loose, unmatched, _Ranking(scores, need, place)
 
     def _counts(
         self,

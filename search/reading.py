@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_PHRASE = 6  # words in the longest name of a kind of help or a place
+# Dutch writes "the X neighbourhood" as one word: Karreveldwijk, Matongebuurt, Stationswijk
+# (with a linking s). Such a word names the place X.
+PLACE_COMPOUNDS = ("wijk", "buurt", "kwartier")
 # Arabic: the article and the conjunctions or prepositions written onto it.
 ARTICLES = ("وال", "بال", "فال", "كال", "لل", "ال")
 # What NFKD does not take apart: letters people type without their marks.
@@ -132,6 +135,8 @@ class Vocabulary:
                 index += 1
                 if word in self.stop:
                     reading.dropped.append(word)
+                elif (place := self._compound_place(word)) is not None:
+                    self._mention(reading, (word,), place, partial=False)
                 elif word in self.parts and len(_codes(self.parts[word])) <= 4:
                     self._mention(reading, (word,), self.parts[word], partial=True)
                     if is_known(word):
@@ -152,6 +157,18 @@ class Vocabulary:
                     else:
                         reading.free.append(corrected)
         return reading
+
+    def _compound_place(self, word: str) -> tuple[set, set] | None:
+        """The place a Dutch compound such as "karreveldwijk" names, if any."""
+        for suffix in PLACE_COMPOUNDS:
+            stem = word.removesuffix(suffix)
+            if stem == word or len(stem) < 3:
+                continue
+            for candidate in (stem, stem.removesuffix("s")):
+                found = self.phrases.get((candidate,))
+                if found is not None and found[1]:
+                    return set(), found[1]
+        return None
 
     @staticmethod
     def _mention(reading: Reading, words, found: tuple[set, set], partial: bool) -> None:

@@ -77,3 +77,23 @@ def test_short_words_allow_no_edit_and_known_words_are_never_corrected():
     assert WORDS.read("cars").corrections == {"cars": "care"}  # four letters: one edit
     assert WORDS.read("car").corrections == {}  # three: none
     assert WORDS.read("cars", is_known=lambda word: True).corrections == {}
+
+
+@pytest.mark.parametrize(
+    ("typed", "place"),
+    [
+        ("Brabantwijk", ("n", "22")),  # a name of its own
+        ("Anderlechtwijk", ("m", "21001")),
+        ("hallepoortbuurt", ("n", "60")),
+        ("Hallepoortswijk", ("n", "60")),  # with a linking s
+    ],
+)
+def test_a_dutch_compound_of_a_place_and_wijk_or_buurt_names_the_place(typed, place):
+    (mention,) = WORDS.read(f"boodschappen {typed}").places
+    assert mention.codes == {place}
+    assert not mention.partial
+
+
+def test_a_word_ending_in_wijk_names_no_place_unless_the_rest_is_one():
+    assert WORDS.read("uitwijk").places == []
+    assert WORDS.read("wijk").places == []

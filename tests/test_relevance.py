@@ -13,7 +13,7 @@ from tests.conftest import seeded_app
 
 # The level reached (hit@5 over bench/relevance_queries.toml); a change that loses a right
 # door out of the first five, on balance, fails here. Raise it when ranking improves.
-HIT_AT_5 = 0.95
+HIT_AT_5 = 0.96
 
 
 @pytest.fixture(scope="module")

@@ -103,6 +103,23 @@ def test_place_names_work_in_french_dutch_and_as_postcode(small, place):
     assert letters == ["F", "D"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["vivo en Molenbeek, tengo 78 años", "سيبياس Molenbeek", "Molenbeek xqzvwkj"],
+)
+def test_words_no_listing_holds_leave_the_place_named_to_decide(small, text):
+    """An age, a name we do not know: the place's listings, said to match part of it."""
+    letters, result = find(small, text)
+    assert letters == ["F", "D"]
+    assert result.loose
+    body = small.test_client().get("/en/search", query_string={"q": text}).text
+    assert "Nothing matched all your words" in body
+
+
+def test_words_no_listing_holds_and_no_place_find_nothing(small):
+    assert find(small, "xqzvwkj qqzzyy")[0] == []
+
+
 def test_one_typo_in_an_organisation_name_still_finds_it(small):
     assert find(small, "Zonneblom")[0] == ["A"]
     assert find(small, "zonnebloem")[0] == ["A"]

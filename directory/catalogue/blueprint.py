@@ -84,7 +84,7 @@ def search():
         filter_labels=searching.filter_labels(words, current_language()),
     )
     # A search that found nothing is drawn each time: each one is recorded for gap analysis.
-    if key is not None and outcome.result.total and outcome.result.version == key.version:
+    if key is not None and not outcome.found_nothing and outcome.result.version == key.version:
         pages.keep(key, page)
     return page
 

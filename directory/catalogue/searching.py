@@ -72,6 +72,12 @@ class Outcome:
     suggestions: Suggestions
     handout_url: str = ""  # the page's results on paper
 
+    @property
+    def found_nothing(self) -> bool:
+        """No result, or only the listings of the place named because the other words are
+        in no listing: recorded for gap analysis either way."""
+        return self.result.total == 0 or self.result.unmatched
+
 
 def query_index(request: SearchRequest) -> SearchResult:
     """The index's answer to `request`, caught up first with changes made on another app
@@ -127,18 +133,16 @@ def run_search(
         )
         for card in result.listings
     ]
-    suggestions = Suggestions()
-    if result.total == 0:
-        suggestions = _suggest(params, words, result)
-        if params.page == 1:
-            gaps.record_zero_result(params, locale)
+    suggestions = _suggest(params, words, result) if result.total == 0 else Suggestions()
+    outcome = Outcome(result, results, suggestions)
+    if outcome.found_nothing and params.page == 1:
+        gaps.record_zero_result(params, locale)
     gaps.write_if_due()
-    handout_url = ""
     if results:
         # Listing ids are UUIDs: nothing in them to encode.
         ids = "&".join(f"service={item.id}" for item in results)
-        handout_url = f"{kept_url_for('catalogue.handout_page')}?{ids}"
-    return Outcome(result, results, suggestions, handout_url)
+        outcome.handout_url = f"{kept_url_for('catalogue.handout_page')}?{ids}"
+    return outcome
 
 
 def result_card(item: ResultItem, words: Vocabulary) -> ResultCard:
