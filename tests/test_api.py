@@ -137,6 +137,8 @@ def build(session) -> dict[str, str]:
     coffee.areas.append(ServiceArea(municipality=anderlecht))
     closed = factories.service(session, house, name="Gesloten Dienst")
     closed.status = ServiceStatus.INACTIVE
+    closed_here = ServiceAtLocation(location=house_location)
+    closed.service_at_locations.append(closed_here)
 
     group = factories.organization(
         session,
@@ -171,6 +173,10 @@ def build(session) -> dict[str, str]:
     fake_service = factories.service(session, fake, name=SYNTHETIC_NAME, help_codes=("shopping",))
     fake_service.provenance = Provenance.SYNTHETIC
     fake_service.areas.append(ServiceArea(name="Brussels-Capital Region"))
+    fake_place = Location(location_type=LocationType.PHYSICAL, name="Synthetische plek")
+    fake.locations.append(fake_place)
+    fake_here = ServiceAtLocation(location=fake_place)
+    fake_service.service_at_locations.append(fake_here)
     session.flush()
     session.execute(
         update(Service).where(Service.id == translated.id).values(last_modified=FAR_FUTURE)
@@ -189,9 +195,13 @@ def build(session) -> dict[str, str]:
         "translated": translated,
         "fake": fake,
         "fake_service": fake_service,
+        "refuge_here": refuge.service_at_locations[0],
+        "closed_here": closed_here,
+        "fake_here": fake_here,
     }.items():
         ids[name] = str(record.id)
     ids["shopping_term"] = str(_term(session, "shopping").id)
+    ids["kinds_of_help"] = str(_term(session, "shopping").taxonomy_id)
     ids["well_being"] = str(shopping_domain(session).id)
     return ids
 
@@ -306,6 +316,62 @@ def test_services_at_locations_are_valid_hsds_in_their_nested_form(client, api_a
     assert link["schedules"][0]["byday"] == "MO"
 
 
+# Records by id that are their list's item (services and organisations have more).
+BY_ID = {
+    "/api/service_at_locations": (
+        "compiled/service_at_location_list",
+        "compiled/service_at_location",
+    ),
+    "/api/taxonomies": ("taxonomy",),
+    "/api/taxonomy_terms": ("taxonomy_term",),
+}
+
+
+def one_of_each(ids) -> dict[str, str]:
+    """A record of each list in BY_ID, by id: the refuge's confidential location among them."""
+    return {
+        "/api/service_at_locations": f"/api/service_at_locations/{ids['refuge_here']}",
+        "/api/taxonomies": f"/api/taxonomies/{ids['kinds_of_help']}",
+        "/api/taxonomy_terms": f"/api/taxonomy_terms/{ids['shopping_term']}",
+    }
+
+
+@pytest.mark.parametrize("path", BY_ID)
+@pytest.mark.parametrize("lang", [None, "fr"])
+def test_a_record_by_id_is_its_list_item_and_valid_hsds(client, path, lang):
+    """Every service at location, taxonomy and term, asked for by id, is exactly its list's
+    item (a service at location is valid as HSDS's nested record too)."""
+    listed = every_page(client, path, lang=lang)
+    assert listed
+    for item in listed:
+        record = get(client, f"{path}/{item['id']}", lang=lang)
+        assert record == item
+        for name in BY_ID[path]:
+            assert_valid(name, record)
+
+
+def test_a_service_at_location_by_id_is_any_published_services(client, api_app):
+    """As a service by id: an inactive service's too (lists leave it out), with its status;
+    a synthetic service's never."""
+    ids = api_app.ids
+    assert ids["closed_here"] not in ids_of(every_page(client, "/api/service_at_locations"))
+    closed = get(client, f"/api/service_at_locations/{ids['closed_here']}")
+    assert_valid("compiled/service_at_location", closed)
+    assert closed["service"]["status"] == "inactive"
+    assert closed["location"]["name"] == "Buurthuis Open Deur"
+    assert client.get(f"/api/service_at_locations/{ids['fake_here']}").status_code == 404
+
+
+def test_a_term_by_id_follows_the_language(client, api_app):
+    path = f"/api/taxonomy_terms/{api_app.ids['shopping_term']}"
+    french = get(client, path, lang="fr")
+    assert french["language"] == "fr"
+    assert get(client, path, lang="nl")["name"] != french["name"]
+    by_header = client.get(path, headers={"Accept-Language": "fr-BE,fr;q=0.9,nl;q=0.5"})
+    assert by_header.get_json() == french
+    assert "Accept-Language" in by_header.headers["Vary"]
+
+
 def test_the_root_says_version_profile_and_openapi(client):
     root = get(client, "/api/")
     assert root["version"].startswith("3.0")
@@ -321,8 +387,11 @@ def test_the_root_says_version_profile_and_openapi(client):
         "/organizations",
         "/organizations/{id}",
         "/service_at_locations",
+        "/service_at_locations/{id}",
         "/taxonomies",
+        "/taxonomies/{id}",
         "/taxonomy_terms",
+        "/taxonomy_terms/{id}",
     }
     assert served <= set(official)
     assert served <= set(document["paths"])
@@ -550,6 +619,27 @@ def test_etag_gives_304_and_changes_with_the_language(client):
     assert french.headers["ETag"] != etag
 
 
+@pytest.mark.parametrize("path", BY_ID)
+def test_etag_gives_304_on_a_record_by_id(client, api_app, path):
+    """A service at location is as fresh as its service and organisation (as the service by
+    id says); taxonomies and terms have no date, only an ETag (as their lists)."""
+    record = one_of_each(api_app.ids)[path]
+    first = client.get(record, query_string={"lang": "nl"})
+    etag = first.headers["ETag"]
+    again = client.get(record, query_string={"lang": "nl"}, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.get_data() == b""
+    assert again.headers["ETag"] == etag
+    assert client.get(record, headers={"If-None-Match": '"elsewhere"'}).status_code == 200
+    if path != "/api/service_at_locations":
+        assert "Last-Modified" not in first.headers
+        return
+    service = client.get(f"/api/services/{api_app.ids['refuge']}")
+    assert first.headers["Last-Modified"] == service.headers["Last-Modified"]
+    since = {"If-Modified-Since": first.headers["Last-Modified"]}
+    assert client.get(record, headers=since).status_code == 304
+
+
 def test_last_modified_gives_304_on_a_record(client, api_app):
     path = f"/api/services/{api_app.ids['coffee']}"
     first = client.get(path)
@@ -560,7 +650,15 @@ def test_last_modified_gives_304_on_a_record(client, api_app):
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/services", "/api/services/not-a-uuid", "/api/nothing-here", "/api/"]
+    "path",
+    [
+        "/api/services",
+        "/api/services/not-a-uuid",
+        "/api/nothing-here",
+        "/api/",
+        "/api/taxonomy_terms/not-a-uuid",
+        f"/api/service_at_locations/{uuid.UUID(int=1)}",
+    ],
 )
 def test_cors_lets_any_site_read(client, path):
     response = client.get(path)
@@ -592,6 +690,10 @@ def test_no_session_cookie_or_csrf_and_read_only_transactions(client, api_app):
     [
         ("/api/services/not-a-uuid", {}, "id"),
         ("/api/organizations/1234", {}, "id"),
+        ("/api/service_at_locations/not-a-uuid", {}, "id"),
+        ("/api/taxonomies/{00000000-0000-0000-0000-000000000000}", {}, "id"),
+        ("/api/taxonomy_terms/shopping", {}, "id"),
+        ("/api/taxonomy_terms/00000000-0000-0000-0000-000000000001", {"lang": "de"}, "lang"),
         ("/api/services", {"page": "0"}, "page"),
         ("/api/services", {"page": "two"}, "page"),
         ("/api/services", {"page": "99999999999999999999"}, "page"),
@@ -625,6 +727,9 @@ def test_bad_parameters_are_a_json_400_naming_them(client, path, query, paramete
     [
         f"/api/services/{uuid.UUID(int=1)}",
         f"/api/organizations/{uuid.UUID(int=1)}",
+        f"/api/service_at_locations/{uuid.UUID(int=1)}",
+        f"/api/taxonomies/{uuid.UUID(int=1)}",
+        f"/api/taxonomy_terms/{uuid.UUID(int=1)}",
         "/api/programs",
         "/api/services/x/y",
         "/api/profile/program.json",
@@ -636,12 +741,13 @@ def test_unknown_ids_and_paths_are_a_json_404(client, path):
     assert response.get_json()["error"] == "not_found"
 
 
-def test_other_methods_are_a_json_405_with_allow(client):
-    for method in ("POST", "PUT", "DELETE"):
-        response = client.open("/api/services", method=method)
-        assert response.status_code == 405
-        assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
-        assert response.get_json()["error"] == "method_not_allowed"
+def test_other_methods_are_a_json_405_with_allow(client, api_app):
+    for path in ("/api/services", *one_of_each(api_app.ids).values()):
+        for method in ("POST", "PUT", "DELETE"):
+            response = client.open(path, method=method)
+            assert response.status_code == 405, (path, method)
+            assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
+            assert response.get_json()["error"] == "method_not_allowed"
 
 
 # --- what never leaves Nabij ------------------------------------------------------------
@@ -676,10 +782,15 @@ def everything(api_app) -> str:
             keep(f"/api/services/{ids[name]}", lang=lang)
         for name in ("shelter", "group", "house"):
             keep(f"/api/organizations/{ids[name]}", lang=lang)
+        for name in ("refuge_here", "closed_here"):
+            keep(f"/api/service_at_locations/{ids[name]}", lang=lang)
     for service_id in ids_of(every_page(client, "/api/services")):
         keep(f"/api/services/{service_id}")
     for organization_id in ids_of(every_page(client, "/api/organizations")):
         keep(f"/api/organizations/{organization_id}")
+    for path in BY_ID:
+        for record_id in ids_of(every_page(client, path)):
+            keep(f"{path}/{record_id}")
     return "\n".join(bodies)
 
 
@@ -704,6 +815,15 @@ def test_a_confidential_location_shows_its_municipality_and_phone_only(client, a
         assert set(document) & {"name", "latitude", "longitude", "transportation"} == set()
     links = every_page(client, "/api/service_at_locations", organization_id=ids["shelter"])
     assert [link["location"]["brussels_place"]["nis_code"] for link in links] == [FOREST]
+    # By id, as listed: its municipality, nothing that could say where it is.
+    link = get(client, f"/api/service_at_locations/{ids['refuge_here']}")
+    assert [link] == links
+    assert link["location"]["confidential"] is True
+    assert link["location"]["brussels_place"]["nis_code"] == FOREST
+    assert "neighbourhood" not in link["location"]["brussels_place"]
+    assert "description" not in link
+    hidden = {"name", "description", "latitude", "longitude", "transportation", "addresses"}
+    assert set(link["location"]) & hidden == set()
 
 
 def test_relay_persons_and_join_links_are_never_published(client, api_app, everything):
@@ -769,7 +889,7 @@ def test_the_api_keeps_to_its_openapi_document(api_app):
         elif isinstance(event, engine_events.NonFatalError | engine_events.FatalError):
             problems.append(f"error: {event}")
     assert problems == []
-    assert len(operations) >= 11
+    assert len(operations) >= 14
 
 
 FUZZ_EXAMPLES = 5

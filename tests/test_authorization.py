@@ -20,6 +20,7 @@ from directory.models import (
     LocationType,
     Referral,
     Role,
+    ServiceAtLocation,
     Urgency,
 )
 from directory.referrals import access, handover
@@ -145,6 +146,9 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("api.taxonomy_terms", "GET"): PUBLIC,
     ("api.service", "GET"): PUBLIC,
     ("api.organization", "GET"): PUBLIC,
+    ("api.service_at_location", "GET"): PUBLIC,
+    ("api.taxonomy", "GET"): PUBLIC,
+    ("api.taxonomy_term", "GET"): PUBLIC,
     ("api.openapi_document", "GET"): PUBLIC,
     ("api.profile_index", "GET"): PUBLIC,
     ("api.profile_patch", "GET"): PUBLIC,
@@ -264,6 +268,7 @@ def world(app, session, tmp_path):
     w.org_r = factories.organization(session, "Ontvanger R")
     w.org_s = factories.organization(session, "Andere S")
     w.service_r = factories.service(session, w.org_r, "Hulp R", ("shopping",))
+    w.term_r = w.service_r.attributes[0].taxonomy_term
     w.accounts = {
         "worker_a": make_account(session, Role.INFO_POINT_WORKER, [w.info_a], password=PASSWORD),
         "worker_b": make_account(session, Role.INFO_POINT_WORKER, [w.info_b], password=PASSWORD),
@@ -285,6 +290,12 @@ def world(app, session, tmp_path):
     session.add(w.change_request)
     w.location_r = Location(location_type=LocationType.PHYSICAL, name="Lokaal R")
     w.org_r.locations.append(w.location_r)
+    # exchange: where service R is offered (a place of its own, apart from the one edited).
+    w.offered_r = ServiceAtLocation(
+        location=Location(location_type=LocationType.PHYSICAL, name="Balie R")
+    )
+    w.org_r.locations.append(w.offered_r.location)
+    w.service_r.service_at_locations.append(w.offered_r)
     # feedback: an open error report and a pending claim, for the coordinators' queues.
     from directory.models import Claim, ErrorReport
 
@@ -334,6 +345,10 @@ def url_values(world, endpoint: str, referral: Referral) -> dict[str, object]:
         "request_id": world.change_request.id,
         "location_id": world.location_r.id,
         "schema_name": "service",
+        # -- exchange values --
+        "service_at_location_id": world.offered_r.id,
+        "taxonomy_id": world.term_r.taxonomy_id,
+        "taxonomy_term_id": world.term_r.id,
         # -- feedback values --
         "report_id": world.error_report.id,
         "claim_id": world.claim.id,

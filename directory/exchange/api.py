@@ -2,11 +2,13 @@
 organisations, services at locations and the taxonomies, in the language asked.
 
 Read-only and anonymous: no session, cookie or CSRF token is needed, and any site may call
-it (CORS). Every response carries an ETag (304 for If-None-Match); single records also a
-Last-Modified (304 for If-Modified-Since). Lists carry no Last-Modified: a record leaving a
-list changes no date. Bad parameters are a JSON 400 naming the parameter, unknown ids and
-paths a JSON 404, other methods a JSON 405. What is published, and how, is `documents`'
-business.
+it (CORS). Every response carries an ETag (304 for If-None-Match); a single service,
+organisation or service at location also a Last-Modified (304 for If-Modified-Since).
+Lists carry no Last-Modified: a record leaving a list changes no date. Nor do a taxonomy
+and a term: they hold no modification time. A service or an organisation asked for by id
+comes with everything about it; any other record by id is its list's item. Bad parameters
+are a JSON 400 naming the parameter, unknown ids and paths a JSON 404, other methods a JSON
+405. What is published, and how, is `documents`' business.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, request
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from directory.catalogue.searching import query_index
@@ -27,6 +30,7 @@ from directory.exchange.params import BadParameter
 from directory.exchange.tabular import HSDS_VERSION
 from directory.extensions import db
 from directory.mail import public_link
+from directory.models import Service
 from directory.pagination import Page
 from search import IndexUnavailable, LockTimeout, SearchRequest
 
@@ -219,32 +223,66 @@ def taxonomy_terms():
 # --- single records -----------------------------------------------------------------------
 
 
-@bp.get("/services/<service_id>")
-def service(service_id: str):
+def _record(
+    find: Callable[[Session, uuid.UUID], Any | None],
+    record_id: str,
+    describe: Callable[[Any, str | None], dict[str, Any]],
+    moments: Callable[[Any], Iterable[datetime]] | None = None,
+) -> Response:
+    """One record by id, described as `describe` does (a 404 when `find` finds none), with
+    the latest of its `moments` as Last-Modified when it has any."""
     locale = _locale()
-    found = queries.service(db.session(), params.identifier(service_id))
+    found = find(db.session(), params.identifier(record_id))
     if found is None:
         raise NotFound()
-    return _document(
-        documents.service_document(found, locale),
-        _latest([found.last_modified, found.organization.last_modified]),
-    )
+    return _document(describe(found, locale), _latest(moments(found)) if moments else None)
 
 
-@bp.get("/organizations/<organization_id>")
-def organization(organization_id: str):
-    locale = _locale()
-    found = queries.organization(db.session(), params.identifier(organization_id))
-    if found is None:
-        raise NotFound()
-    return _document(
-        documents.organization_document(found, locale),
-        _latest([found.last_modified, *(s.last_modified for s in found.services)]),
-    )
+def _service_moments(service: Service) -> list[datetime]:
+    """What a document of a service (with its organisation's fields) was last changed by."""
+    return [service.last_modified, service.organization.last_modified]
 
 
 def _latest(moments: Iterable[datetime]) -> datetime:
     return max(as_utc(moment) for moment in moments)
+
+
+@bp.get("/services/<service_id>")
+def service(service_id: str):
+    return _record(queries.service, service_id, documents.service_document, _service_moments)
+
+
+@bp.get("/organizations/<organization_id>")
+def organization(organization_id: str):
+    return _record(
+        queries.organization,
+        organization_id,
+        documents.organization_document,
+        lambda found: [found.last_modified, *(s.last_modified for s in found.services)],
+    )
+
+
+@bp.get("/service_at_locations/<service_at_location_id>")
+def service_at_location(service_at_location_id: str):
+    """The list's item, whatever the service's status (as `service`): a confidential
+    location shows what it shows there."""
+    return _record(
+        queries.service_at_location,
+        service_at_location_id,
+        documents.service_at_location_item,
+        lambda link: _service_moments(link.service),
+    )
+
+
+# A taxonomy and a term hold no modification time: an ETag only, as their lists.
+@bp.get("/taxonomies/<taxonomy_id>")
+def taxonomy(taxonomy_id: str):
+    return _record(queries.taxonomy, taxonomy_id, documents.taxonomy_document)
+
+
+@bp.get("/taxonomy_terms/<taxonomy_term_id>")
+def taxonomy_term(taxonomy_term_id: str):
+    return _record(queries.taxonomy_term, taxonomy_term_id, documents.taxonomy_term_document)
 
 
 # --- what describes the API ---------------------------------------------------------------

@@ -362,12 +362,22 @@ def _paths() -> dict[str, Schema]:
             SERVICE_FILTERS,
             (400, 503),
         ),
+        "/service_at_locations/{id}": _operation(
+            "Where a service is offered, as its list gives it, whatever the service's status.",
+            _ref("ServiceAtLocationItem"),
+            ONE,
+            (400, 404),
+        ),
         "/taxonomies": _operation("Taxonomies.", _ref("TaxonomyPage"), TEXT_LIST, (400,)),
+        "/taxonomies/{id}": _operation("A taxonomy.", _ref("Taxonomy"), ONE, (400, 404)),
         "/taxonomy_terms": _operation(
             "Terms of the taxonomies (our life domains and kinds of help).",
             _ref("TaxonomyTermPage"),
             TEXT_LIST,
             (400,),
+        ),
+        "/taxonomy_terms/{id}": _operation(
+            "A term of a taxonomy.", _ref("TaxonomyTerm"), ONE, (400, 404)
         ),
         "/openapi.json": _operation("This document.", {"type": "object"}),
         "/profile/": _operation("Our HSDS profile and its patches.", profile_index),

@@ -67,6 +67,14 @@ SERVICE_DETAILS = (
         selectinload(ServiceAtLocation.location).options(*_LOCATION_DETAILS),
     ),
 )
+# What a service at location's list item shows: the service's and the location's own fields.
+_SERVICE_AT_LOCATION_FIELDS = (
+    selectinload(ServiceAtLocation.service).options(*_SERVICE_FIELDS),
+    selectinload(ServiceAtLocation.location).options(
+        selectinload(Location.neighbourhood).selectinload(Neighbourhood.municipality),
+        selectinload(Location.municipality),
+    ),
+)
 ORGANIZATION_DETAILS = (
     *_ORGANIZATION_FIELDS,
     selectinload(Organization.contacts).selectinload(Contact.phones),
@@ -205,16 +213,12 @@ def page_of_services_at_locations(
         .where(*listed_service_conditions(filters))
     )
     total = count(session, statement)
-    options = (
-        selectinload(ServiceAtLocation.service).options(*_SERVICE_FIELDS),
-        selectinload(ServiceAtLocation.location).options(
-            selectinload(Location.neighbourhood).selectinload(Neighbourhood.municipality),
-            selectinload(Location.municipality),
-        ),
-    )
     if filters.ranked_ids is None:
         links = session.scalars(
-            statement.order_by(ServiceAtLocation.id).offset(offset).limit(limit).options(*options)
+            statement.order_by(ServiceAtLocation.id)
+            .offset(offset)
+            .limit(limit)
+            .options(*_SERVICE_AT_LOCATION_FIELDS)
         ).all()
         return list(links), total
     rank = {service_id: position for position, service_id in enumerate(filters.ranked_ids)}
@@ -223,7 +227,7 @@ def page_of_services_at_locations(
         key=lambda row: (rank[row[1]], str(row[0])),
     )
     chosen = [row[0] for row in every[offset : offset + limit]]
-    return _in_order(session, ServiceAtLocation, chosen, options), total
+    return _in_order(session, ServiceAtLocation, chosen, _SERVICE_AT_LOCATION_FIELDS), total
 
 
 def _in_order(session: Session, model, ids: Sequence[uuid.UUID], options) -> list:
@@ -240,6 +244,16 @@ def service(session: Session, service_id: uuid.UUID) -> Service | None:
         select(Service)
         .where(Service.id == service_id, documents.published_service_clause())
         .options(*SERVICE_DETAILS)
+    )
+
+
+def service_at_location(session: Session, link_id: uuid.UUID) -> ServiceAtLocation | None:
+    """A published service's location by id, whatever the service's status (as `service`)."""
+    return session.scalar(
+        select(ServiceAtLocation)
+        .join(Service, Service.id == ServiceAtLocation.service_id)
+        .where(ServiceAtLocation.id == link_id, documents.published_service_clause())
+        .options(*_SERVICE_AT_LOCATION_FIELDS)
     )
 
 
@@ -280,10 +294,31 @@ def page_of_organizations(
     return list(organizations), total
 
 
+def _listed_taxonomies() -> Select:
+    """Every taxonomy is published (ours and any imported one): the lists and the single
+    records read from here, so one shows what the other does."""
+    return select(Taxonomy)
+
+
+def _listed_taxonomy_terms() -> Select:
+    """Every term of every published taxonomy (as `_listed_taxonomies`: all of them)."""
+    return select(TaxonomyTerm)
+
+
+def taxonomy(session: Session, taxonomy_id: uuid.UUID) -> Taxonomy | None:
+    return session.scalar(_listed_taxonomies().where(Taxonomy.id == taxonomy_id))
+
+
+def taxonomy_term(session: Session, term_id: uuid.UUID) -> TaxonomyTerm | None:
+    return session.scalar(
+        _listed_taxonomy_terms().where(TaxonomyTerm.id == term_id).options(*_TERM)
+    )
+
+
 def page_of_taxonomies(
     session: Session, text: str | None, offset: int, limit: int
 ) -> tuple[list[Taxonomy], int]:
-    statement = select(Taxonomy)
+    statement = _listed_taxonomies()
     if text:
         pattern = f"%{_escaped(text)}%"
         statement = statement.where(
@@ -304,7 +339,7 @@ def page_of_taxonomy_terms(
 ) -> tuple[list[TaxonomyTerm], int]:
     """Terms in the taxonomy's order; `text`: those whose code or label in any language
     holds it."""
-    statement = select(TaxonomyTerm)
+    statement = _listed_taxonomy_terms()
     if text:
         pattern = f"%{_escaped(text)}%"
         statement = statement.where(
