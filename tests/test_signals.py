@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, inspect, select, update
@@ -739,6 +739,282 @@ def test_a_taken_up_signal_is_not_escalated(app, client, session, world):
     assert "coordinators: 0." in output
 
 
+# The signaller's contact and idle signals -------------------------------------------------
+
+PHONE = "02 511 22 33"
+
+
+def contact_of(session, signal_id) -> tuple[str | None, str | None]:
+    session.expire_all()
+    signal = session.get(Signal, signal_id)
+    return signal.signaller_email, signal.signaller_phone
+
+
+def close_by_outcome(app, session, world, signal):
+    step(signed_in(app, world.worker_a), signal.id, "closed", outcome="Her son visits again.")
+
+
+def close_as_unreachable(app, session, world, signal):
+    step(signed_in(app, world.worker_a), signal.id, "unreachable", note="Rang three times.")
+
+
+def hand_it_over(app, session, world, signal):
+    response, _ = hand_over(signed_in(app, world.worker_a), signal.id, world.service_r.id)
+    assert response.status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("close", "closed_as"),
+    [
+        (close_by_outcome, SignalStatus.CLOSED),
+        (close_as_unreachable, SignalStatus.UNREACHABLE),
+        (hand_it_over, SignalStatus.HANDED_OVER),
+    ],
+)
+def test_closing_a_signal_erases_the_signallers_contact(
+    app, client, session, world, close, closed_as
+):
+    send_signal(client, app, a_signal(signaller_phone=PHONE))
+    [signal] = signals_in(session)
+    worker = signed_in(app, world.worker_a)
+    step(worker, signal.id, "taken_up")
+    # Open: the info point may still call the signaller back.
+    assert contact_of(session, signal.id) == ("buur@example.org", PHONE)
+    assert "buur@example.org" in worker.get(f"/en/signals/{signal.id}").text
+    before = len(outbox(world))
+    close(app, session, world, signal)
+    [closed] = signals_in(session)
+    assert closed.status is closed_as
+    assert contact_of(session, signal.id) == (None, None)
+    # The page says so; no email to the signaller follows the one when it was taken up.
+    page = worker.get(f"/en/signals/{signal.id}")
+    assert page.status_code == 200
+    assert "buur@example.org" not in page.text
+    assert "Any contact details they left were erased when the signal" in page_text(page)
+    assert "They left no way to reach them." not in page_text(page)
+    assert "buur@example.org" not in [m["To"] for m in outbox(world)[before:]]
+
+
+def test_a_coordinator_closing_a_signal_erases_the_signallers_contact(app, client, session, world):
+    send_signal(client, app, a_signal(neighbourhood="", postcode="1070", signaller_phone=PHONE))
+    [signal] = signals_in(session)
+    assert contact_of(session, signal.id) == ("buur@example.org", PHONE)
+    step(signed_in(app, world.coordinator), signal.id, "closed", outcome="Nobody lives there.")
+    assert signals_in(session)[0].status is SignalStatus.CLOSED
+    assert contact_of(session, signal.id) == (None, None)
+
+
+def test_the_form_says_the_signallers_contact_is_kept_only_while_open(client, world):
+    page = page_text(client.get("/en/signals/new"))
+    assert "erase them as soon as it is closed" in page
+
+
+def purge(app) -> str:
+    result = app.test_cli_runner().invoke(args=["signals", "purge"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def purged(output: str) -> tuple[int, int, int]:
+    """(reminded, closed as idle, deleted) from the purge's output."""
+    lines = (
+        r"^Signals reminded that they will be closed as idle: (\d+)\.$",
+        r"^Signals closed as idle: (\d+)\.$",
+        r"^Signals deleted: (\d+)\.$",
+    )
+    return tuple(int(re.search(line, output, re.M)[1]) for line in lines)
+
+
+def clock_at(app, start: datetime, **delta) -> None:
+    """Move the app's clock to `start` plus `delta` of real time (in UTC: a day across a
+    change to summer time is still 24 hours)."""
+    app.config["FIXED_NOW"] = start.astimezone(UTC) + timedelta(**delta)
+
+
+def taken_up_signal(app, client, session, world) -> tuple[Signal, datetime]:
+    """A signal with the signaller's email and phone, taken up by info point A: and when."""
+    send_signal(client, app, a_signal(signaller_phone=PHONE))
+    [signal] = signals_in(session)
+    step(signed_in(app, world.worker_a), signal.id, "taken_up")
+    return signal, app.config["FIXED_NOW"]
+
+
+def test_a_taken_up_signal_left_without_a_step_is_reminded_closed_and_deleted(
+    app, client, session, world
+):
+    assert app.config["SIGNAL_IDLE_DAYS"] == 180
+    signal, taken = taken_up_signal(app, client, session, world)
+    team = sorted([world.worker_a.email, world.worker_a2.email])
+    mails = len(outbox(world))
+
+    def new_mail():
+        nonlocal mails
+        fresh = outbox(world)[mails:]
+        mails += len(fresh)
+        return fresh
+
+    clock_at(app, taken, days=165, hours=23)
+    assert purged(purge(app)) == (0, 0, 0)
+    assert new_mail() == []
+    # 166 days without a step: info point A's workers are reminded, once.
+    clock_at(app, taken, days=166, hours=1)
+    output = purge(app)
+    assert "Signals reminded that they will be closed as idle: 1." in output
+    assert purged(output) == (1, 0, 0)
+    reminders = new_mail()
+    assert sorted(m["To"] for m in reminders) == team
+    # In the language worker A last signed in with.
+    [reminder] = [m for m in reminders if m["To"] == world.worker_a.email]
+    body = reminder.get_content()
+    assert "will soon be closed" in reminder["Subject"]
+    assert "no step for 166 days" in body
+    assert "within 14 days" in body
+    assert f"/signals/{signal.id}" in body
+    assert "pharmacy" not in body
+    assert "buur@example.org" not in body
+    clock_at(app, taken, days=167)
+    assert purged(purge(app)) == (0, 0, 0)
+    assert new_mail() == []
+    worker = signed_in(app, world.worker_a)
+    assert "closed as idle from" in page_text(worker.get(f"/en/signals/{signal.id}"))
+    assert "Closing soon: no recent step" in page_text(worker.get("/en/signals/"))
+    # Still open and reachable the day before.
+    clock_at(app, taken, days=179, hours=23)
+    assert purged(purge(app)) == (0, 0, 0)
+    assert contact_of(session, signal.id) == ("buur@example.org", PHONE)
+    # 180 days: closed as idle, in its history, the contact erased, the team told once.
+    clock_at(app, taken, days=180, hours=1)
+    assert purged(purge(app)) == (0, 1, 0)
+    [closed] = signals_in(session)
+    assert closed.status is SignalStatus.IDLE
+    assert states.is_closed(closed.status)
+    assert contact_of(session, signal.id) == (None, None)
+    closed_at = app.config["FIXED_NOW"]
+    last = closed.events[-1]
+    assert (last.from_status, last.to_status) == (SignalStatus.TAKEN_UP, SignalStatus.IDLE)
+    assert last.actor_account_id is None
+    told = new_mail()
+    assert sorted(m["To"] for m in told) == team
+    [closing] = [m for m in told if m["To"] == world.worker_a.email]
+    assert "was closed for lack of steps" in closing["Subject"]
+    body = closing.get_content()
+    assert "no step for 180 days" in body
+    assert "deleted 90 days from now" in body
+    assert f"/signals/{signal.id}" in body  # info point A still reads it among its closed ones
+    assert "buur@example.org" not in body
+    logged = session.scalars(
+        select(SignalAccess).where(
+            SignalAccess.signal_id == signal.id, SignalAccess.action == "status:idle"
+        )
+    ).all()
+    assert [row.account_id for row in logged] == [None]
+    worker = signed_in(app, world.worker_a)  # two weeks on: a new session
+    page = worker.get(f"/en/signals/{signal.id}")
+    assert "Closed: no step for too long" in page_text(page)
+    assert "Any contact details they left were erased" in page_text(page)
+    assert "closed as idle from" not in page_text(page)
+    assert "Closed: no step for too long" in page_text(worker.get("/en/signals/?show=all"))
+    # Told once; then the closed signals' keeping time applies.
+    clock_at(app, closed_at, days=1)
+    assert purged(purge(app)) == (0, 0, 0)
+    assert new_mail() == []
+    clock_at(app, closed_at, days=89)
+    assert purged(purge(app)) == (0, 0, 0)
+    clock_at(app, closed_at, days=90, hours=1)
+    assert purged(purge(app)) == (0, 0, 1)
+    assert signals_in(session) == []
+
+
+def test_a_signal_with_a_recent_step_is_left_alone_and_a_step_starts_the_count_again(
+    app, client, session, world
+):
+    signal, taken = taken_up_signal(app, client, session, world)
+    clock_at(app, taken, days=166, hours=1)
+    assert purged(purge(app)) == (1, 0, 0)
+    # A step after the reminder: the signal is followed up again.
+    clock_at(app, taken, days=170)
+    worker = signed_in(app, world.worker_a)
+    step(worker, signal.id, "contacted", note="Reached her at last.")
+    contacted = app.config["FIXED_NOW"]
+    assert "closed as idle from" not in page_text(worker.get(f"/en/signals/{signal.id}"))
+    clock_at(app, taken, days=181)
+    assert purged(purge(app)) == (0, 0, 0)
+    clock_at(app, contacted, days=165, hours=23)
+    assert purged(purge(app)) == (0, 0, 0)
+    [still] = signals_in(session)
+    assert still.status is SignalStatus.CONTACTED
+    assert contact_of(session, signal.id) == ("buur@example.org", PHONE)
+    # The quiet since that step earns a reminder of its own, and the closing.
+    clock_at(app, contacted, days=166, hours=1)
+    assert purged(purge(app)) == (1, 0, 0)
+    clock_at(app, contacted, days=180, hours=1)
+    assert purged(purge(app)) == (0, 1, 0)
+    assert signals_in(session)[0].status is SignalStatus.IDLE
+
+
+def test_a_new_signal_nobody_took_up_is_closed_as_idle_and_its_holders_told(
+    app, client, session, world
+):
+    """Sent to A and B, escalated: all who have it are reminded; once closed, nobody reads
+    it any more, so the last email carries no link."""
+    send_signal(client, app)
+    [signal] = signals_in(session)
+    received = app.config["FIXED_NOW"]
+    clock_at(app, received, days=15)
+    app.test_cli_runner().invoke(args=["signals", "escalate"])
+    holders = sorted(
+        [world.worker_a.email, world.worker_a2.email, world.worker_b.email, world.coordinator.email]
+    )
+    before = len(outbox(world))
+    clock_at(app, received, days=166, hours=1)
+    assert purged(purge(app)) == (1, 0, 0)
+    reminders = outbox(world)[before:]
+    assert sorted(m["To"] for m in reminders) == holders
+    assert all(f"/signals/{signal.id}" in m.get_content() for m in reminders)
+    before = len(outbox(world))
+    clock_at(app, received, days=180, hours=1)
+    assert purged(purge(app)) == (0, 1, 0)
+    told = outbox(world)[before:]
+    assert sorted(m["To"] for m in told) == holders
+    assert not any("/signals/" in m.get_content() for m in told)
+    assert signals_in(session)[0].status is SignalStatus.IDLE
+    assert contact_of(session, signal.id) == (None, None)
+    assert signed_in(app, world.worker_a).get(f"/en/signals/{signal.id}").status_code == 404
+
+
+def test_a_signal_found_idle_too_long_is_reminded_before_it_is_closed(app, client, session, world):
+    """Never closed sooner than 14 days after the reminder: a signal idle for 200 days when
+    the purge first sees it (a missed run, a shorter setting) is reminded first."""
+    signal, taken = taken_up_signal(app, client, session, world)
+    clock_at(app, taken, days=200)
+    assert purged(purge(app)) == (1, 0, 0)
+    assert signals_in(session)[0].status is SignalStatus.TAKEN_UP
+    clock_at(app, taken, days=213, hours=23)
+    assert purged(purge(app)) == (0, 0, 0)
+    clock_at(app, taken, days=214, hours=1)
+    assert purged(purge(app)) == (0, 1, 0)
+
+
+def test_the_settings_change_the_idle_and_keeping_times(app, client, session, world):
+    app.config["SIGNAL_IDLE_DAYS"] = 30
+    app.config["SIGNAL_KEEP_DAYS"] = 10
+    signal, taken = taken_up_signal(app, client, session, world)
+    clock_at(app, taken, days=15, hours=23)
+    assert purged(purge(app)) == (0, 0, 0)
+    clock_at(app, taken, days=16, hours=1)
+    assert purged(purge(app)) == (1, 0, 0)
+    clock_at(app, taken, days=29, hours=23)
+    assert purged(purge(app)) == (0, 0, 0)
+    clock_at(app, taken, days=30, hours=1)
+    assert purged(purge(app)) == (0, 1, 0)
+    closed_at = app.config["FIXED_NOW"]
+    assert contact_of(session, signal.id) == (None, None)
+    clock_at(app, closed_at, days=9)
+    assert purged(purge(app)) == (0, 0, 0)
+    clock_at(app, closed_at, days=10, hours=1)
+    assert purged(purge(app)) == (0, 0, 1)
+
+
 # The migration ---------------------------------------------------------------------------
 
 
@@ -757,3 +1033,98 @@ def test_the_migration_goes_down_and_up_again(scratch):
         tables = set(inspect(connection).get_table_names())
     engine.dispose()
     assert {"signal", "signal_route", "signal_event", "signal_access", "signal_area"} <= tables
+
+
+def test_the_idle_migration_erases_closed_contacts_and_goes_down_and_up(scratch):
+    """0008 allows the status 'idle' and erases the signaller's contact on signals closed
+    already; going down, an idle signal becomes a closed one."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import IntegrityError
+
+    from directory.models import Postcode, SignalEvent
+
+    url = scratch.create()
+    schema.upgrade(url, "0007")
+    engine = create_engine(url)
+    signals, events = Signal.__table__, SignalEvent.__table__
+    postcode_id = uuid.uuid4()
+
+    def row(status: SignalStatus) -> dict:
+        return {
+            "id": uuid.uuid4(),
+            "submission_key": uuid.uuid4().hex,
+            "status": status,
+            "observations": [],
+            "postcode_id": postcode_id,
+            "person_aware": "no",
+            "locale": "nl",
+            "signaller_email": "buur@example.org",
+            "signaller_phone": PHONE,
+        }
+
+    def contacts() -> dict:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(signals.c.status, signals.c.signaller_email, signals.c.signaller_phone)
+            )
+            return {status: (email, phone) for status, email, phone in rows}
+
+    closed, still_open, idle = (
+        row(SignalStatus.UNREACHABLE),
+        row(SignalStatus.TAKEN_UP),
+        row(SignalStatus.IDLE),
+    )
+    municipality_id = uuid.uuid4()
+    with engine.begin() as connection:
+        connection.execute(
+            Municipality.__table__.insert().values(
+                id=municipality_id, nis_code="21004", name_fr="Bruxelles", name_nl="Brussel"
+            )
+        )
+        connection.execute(
+            Postcode.__table__.insert().values(
+                id=postcode_id,
+                code="1000",
+                locality_fr="Bruxelles",
+                locality_nl="Brussel",
+                municipality_id=municipality_id,
+            )
+        )
+        connection.execute(signals.insert(), [closed, still_open])
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(signals.insert(), [idle])
+    engine.dispose()
+
+    schema.upgrade(url)
+    assert contacts() == {
+        SignalStatus.UNREACHABLE: (None, None),
+        SignalStatus.TAKEN_UP: ("buur@example.org", PHONE),
+    }
+    with engine.begin() as connection:
+        connection.execute(signals.insert(), [{**idle, "signaller_email": None}])
+        connection.execute(
+            events.insert().values(
+                id=uuid.uuid4(),
+                signal_id=idle["id"],
+                from_status=SignalStatus.TAKEN_UP,
+                to_status=SignalStatus.IDLE,
+            )
+        )
+    engine.dispose()
+
+    schema.downgrade(url, "0007")
+    with engine.connect() as connection:
+        columns = {column["name"] for column in inspect(connection).get_columns("signal")}
+        assert "idle_reminded_at" not in columns
+        assert (
+            connection.scalar(select(signals.c.status).where(signals.c.id == idle["id"]))
+            is SignalStatus.CLOSED
+        )
+        assert connection.scalar(select(events.c.to_status)) is SignalStatus.CLOSED
+    engine.dispose()
+
+    schema.upgrade(url)
+    with engine.connect() as connection:
+        columns = {column["name"] for column in inspect(connection).get_columns("signal")}
+        assert "idle_reminded_at" in columns
+    engine.dispose()

@@ -4,9 +4,11 @@ someone seems isolated, and the info point follows it up.
 This is special-category personal data about someone who did not ask for anything. Only the
 fields below are kept: what was noticed, the neighbourhood or postcode, the person's
 language and whether they know; never their name or address. The signaller may leave a way
-to reach them. Every view and change is written to `SignalAccess`; closed signals are
-deleted after `SIGNAL_KEEP_DAYS` (`directory.signals.retention`). Which status may follow
-which lives in `directory.signals.states`, where a signal goes in `directory.signals.routing`.
+to reach them, erased as soon as the signal is closed. Every view and change is written to
+`SignalAccess`; a signal left without a step for `SIGNAL_IDLE_DAYS` is closed as idle, and
+closed signals are deleted after `SIGNAL_KEEP_DAYS` (`directory.signals.retention`). Which
+status may follow which lives in `directory.signals.states`, where a signal goes in
+`directory.signals.routing`.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class SignalStatus(enum.StrEnum):
     HANDED_OVER = "handed_over"  # turned into a referral, with the person's consent
     CLOSED = "closed"  # with an outcome
     UNREACHABLE = "unreachable"  # the info point could not reach the person
+    IDLE = "idle"  # closed by `flask signals purge`: no step for SIGNAL_IDLE_DAYS
 
 
 class Observation(enum.StrEnum):
@@ -65,7 +68,8 @@ class Signal(UUIDPrimaryKey, Base):
     person_language: Mapped[str | None] = mapped_column(String(12))  # None: not known
     person_aware: Mapped[PersonAware] = mapped_column(enum_column(PersonAware, "person_aware"))
 
-    # The signaller: only what they chose to leave, and the language they wrote in.
+    # The signaller: only what they chose to leave (erased when the signal is closed), and
+    # the language they wrote in.
     signaller_email: Mapped[str | None] = mapped_column(String(254))
     signaller_phone: Mapped[str | None] = mapped_column(String(40))
     locale: Mapped[str] = mapped_column(String(12))
@@ -84,12 +88,14 @@ class Signal(UUIDPrimaryKey, Base):
     outcome: Mapped[str | None] = mapped_column(Text)
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    # Set by each step on the app's clock (retention is measured against it).
+    # Set by each step on the app's clock (retention is measured against it): the last step.
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     taken_up_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None] = mapped_column(index=True)
     escalated_at: Mapped[datetime | None]  # coordinators were told nobody took it up
     signaller_told_at: Mapped[datetime | None]  # the one email to the signaller went out
+    # Whoever has it was told it will be closed as idle (counts only if after the last step).
+    idle_reminded_at: Mapped[datetime | None]
 
     routes: Mapped[list[SignalRoute]] = relationship(
         back_populates="signal", cascade="all, delete-orphan"

@@ -4,7 +4,7 @@ follows it up and may hand it over as a referral.
 
 `states` holds the loop's rules, `access` who sees what (and the log of every look),
 `routing` where a signal goes, `lifecycle` the steps, `handover` the referral it becomes,
-`retention` how long it is kept.
+`retention` how long it is kept (and when an open one left without a step is closed).
 """
 
 import os
@@ -14,15 +14,17 @@ from flask_babel import gettext as _
 
 from directory.models import Account, Role
 from directory.rendering.navigation import WorkLink, add_work_links
-from directory.signals import access, blueprint, cli, queries
+from directory.signals import access, blueprint, cli, queries, retention
 from directory.signals.labels import AWARE_LABELS, OBSERVATION_LABELS, STATUS_LABELS
 from directory.signals.notifications import reference
 
 DEFAULTS = {
     # Closed signals are deleted this long after closing; new ones nobody took up this long
-    # are escalated to the coordinators (see retention.py).
+    # are escalated to the coordinators; open ones with no step this long are closed as idle,
+    # after a reminder 14 days before (see retention.py).
     "SIGNAL_KEEP_DAYS": int(os.environ.get("SIGNAL_KEEP_DAYS", 90)),
     "SIGNAL_ESCALATE_DAYS": int(os.environ.get("SIGNAL_ESCALATE_DAYS", 14)),
+    "SIGNAL_IDLE_DAYS": int(os.environ.get("SIGNAL_IDLE_DAYS", 180)),
     # The public form, per address and for every address together per place.
     "SIGNAL_LIMIT_PER_IP": "5/hour",
     "SIGNAL_LIMIT_PER_PLACE": "30/day",
@@ -48,6 +50,7 @@ def init_app(app: Flask) -> None:
         signal_status_labels=STATUS_LABELS,
         observation_labels=OBSERVATION_LABELS,
         aware_labels=AWARE_LABELS,
+        signal_closes_idle_on=retention.closes_idle_on,
     )
     app.register_blueprint(blueprint.bp, url_prefix="/<lang_code>/signals")
     app.cli.add_command(cli.group)

@@ -119,6 +119,40 @@ def log(session: Session, reader: Reader, signals: Iterable[Signal], action: str
     )
 
 
+def log_job(session: Session, signals: Iterable[Signal], action: str) -> None:
+    """Record a change a daily job made (`flask signals purge` closing an idle signal): by
+    nobody, so with no account and no session."""
+    now = clock.utc_now()
+    session.add_all(
+        SignalAccess(
+            signal_id=signal.id, account_id=None, session_id=None, action=action, created_at=now
+        )
+        for signal in signals
+    )
+
+
+def holders(session: Session, signal: Signal) -> list[Account]:
+    """Who has `signal` in their inbox, to be told about it: the workers of the info point
+    that took it up; for a new one, those of the info points it was sent to, and the
+    coordinators when it was sent to nobody or escalated. The coordinators when that leaves
+    nobody (the info point has no active worker left)."""
+    if signal.taken_by_organization_id is not None:
+        organization_ids = [signal.taken_by_organization_id]
+    else:
+        organization_ids = sorted((route.organization_id for route in signal.routes), key=str)
+    accounts = [
+        account
+        for organization_id in organization_ids
+        for account in info_point_workers(session, organization_id)
+    ]
+    unheld = signal.taken_by_organization_id is None and (
+        not signal.routes or signal.escalated_at is not None
+    )
+    if unheld or not accounts:
+        accounts += coordinators(session)
+    return list({account.id: account for account in accounts}.values())
+
+
 def info_point_workers(session: Session, organization_id: uuid.UUID) -> list[Account]:
     """The active workers of an info point (who are told of a signal sent to it)."""
     return accounts_for(session, organization_id, Role.INFO_POINT_WORKER)

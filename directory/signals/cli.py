@@ -1,5 +1,5 @@
 """`flask signals purge` and `flask signals escalate`: the daily jobs of signals of concern
-(run them from cron or a systemd timer)."""
+(run them from cron or a systemd timer). The rules are in `retention`."""
 
 from __future__ import annotations
 
@@ -10,15 +10,25 @@ from directory import mail
 from directory.extensions import db
 from directory.signals import retention
 
-group = AppGroup("signals", help="Signals of concern: retention and escalation (run daily).")
+group = AppGroup(
+    "signals", help="Signals of concern: retention, idle signals and escalation (run daily)."
+)
 
 
 @group.command("purge")
 def purge() -> None:
-    """Delete closed signals after 90 days (SIGNAL_KEEP_DAYS)."""
-    with db.transaction() as session:
-        count = retention.purge(session)
-    click.echo(f"Signals deleted: {count}.")
+    """Close idle signals and delete old ones; prints how many of each.
+
+    Whoever has an open signal with no step for SIGNAL_IDLE_DAYS - 14 days (default 166) is
+    reminded once that it will be closed. One with no step for SIGNAL_IDLE_DAYS (default
+    180), reminded at least 14 days before, is closed as idle: the signaller's contact is
+    erased and whoever had it is told. Closed signals are deleted after SIGNAL_KEEP_DAYS
+    (default 90)."""
+    with mail.in_a_command(), db.transaction() as session:
+        done = retention.purge_all(session)
+    click.echo(f"Signals reminded that they will be closed as idle: {done.reminded}.")
+    click.echo(f"Signals closed as idle: {done.closed_idle}.")
+    click.echo(f"Signals deleted: {done.deleted}.")
 
 
 @group.command("escalate")

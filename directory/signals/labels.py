@@ -13,6 +13,7 @@ STATUS_LABELS = {
     SignalStatus.HANDED_OVER: _l("Handed over as a referral"),
     SignalStatus.CLOSED: _l("Closed"),
     SignalStatus.UNREACHABLE: _l("Closed: could not reach the person"),
+    SignalStatus.IDLE: _l("Closed: no step for too long"),
 }
 
 # What the button that makes each step says.

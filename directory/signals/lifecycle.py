@@ -5,6 +5,10 @@ The rules are in `states`; this applies them with the referrals' concurrency rul
 moves the row only if it is still as this request read it, so of two people taking up the
 same signal at once the second is told and nothing changes. Each step records who, when
 and a note (`SignalEvent`), is written to the access log, and tells whom it concerns.
+
+Every closing step (closed with an outcome, "could not reach", the hand-over, and the
+retention's closing of an idle signal) erases the signaller's email address and phone
+number at once: they serve only while the signal is open.
 """
 
 from __future__ import annotations
@@ -171,11 +175,46 @@ def _apply(
     if referral is not None:
         signal.referral_id = referral.id
     if states.is_closed(step.to):
-        signal.closed_at = now
+        _close(signal, now)
     session.flush()
     access.log(session, reader, [signal], f"status:{step.to.value}")
     if taker is not None:
         notifications.taken_up(signal, session.get(Organization, taker))
+    return event
+
+
+def _close(signal: Signal, now: datetime) -> None:
+    """A closed signal: nobody needs to reach the signaller any more, so their contact goes."""
+    signal.closed_at = now
+    signal.signaller_email = None
+    signal.signaller_phone = None
+
+
+def close_idle(session: Session, signal: Signal, last_step_before: datetime) -> SignalEvent | None:
+    """Close an open signal with no step since `last_step_before` as idle: the retention's
+    step, made by nobody. None when a step came in meanwhile (it wins: the signal stays)."""
+    if states.is_closed(signal.status):
+        return None
+    now = clock.utc_now()
+    claimed = session.execute(
+        update(Signal)
+        .where(
+            Signal.id == signal.id,
+            Signal.status == signal.status,
+            Signal.updated_at <= last_step_before,
+        )
+        .values(updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        return None
+    event = SignalEvent(from_status=signal.status, to_status=SignalStatus.IDLE, created_at=now)
+    signal.events.append(event)
+    signal.status = SignalStatus.IDLE
+    signal.updated_at = now
+    _close(signal, now)
+    session.flush()
+    access.log_job(session, [signal], f"status:{SignalStatus.IDLE.value}")
     return event
 
 

@@ -1,13 +1,14 @@
 """Emails about signals. None carries anything about the person: the info points and
-coordinators read that behind sign-in, through a link naming a short opaque reference; the
-signaller gets at most one email, when an info point takes their signal up, naming the
-info point and nothing else. Messages go out after the transaction commits
-(`directory.mail`)."""
+coordinators read that behind sign-in, through a link naming a short opaque reference (only
+for those who may still open it); the signaller gets at most one email, when an info point
+takes their signal up, naming the info point and nothing else. Whoever has a signal left
+without a step is told once that it will be closed as idle, and once when it was. Messages
+go out after the transaction commits (`directory.mail`)."""
 
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
@@ -26,7 +27,7 @@ def _locale_of(account: Account) -> str:
     return account.locale if account.locale in SUPPORTED_LOCALES else "nl"
 
 
-def _subject_and_intro(kind: str, ref: str) -> tuple[str, str]:
+def _subject_and_intro(kind: str, ref: str, **days: int) -> tuple[str, str]:
     if kind == "new":
         return (
             _("Nabij: a new signal of concern for your info point (%(ref)s)", ref=ref),
@@ -54,6 +55,50 @@ def _subject_and_intro(kind: str, ref: str) -> tuple[str, str]:
                 ref=ref,
             ),
         )
+    if kind == "idle_soon":
+        return (
+            _("Nabij: signal %(ref)s will soon be closed", ref=ref),
+            " ".join(
+                [
+                    ngettext(
+                        "Signal of concern %(ref)s has had no step for %(num)d day.",
+                        "Signal of concern %(ref)s has had no step for %(num)d days.",
+                        days["idle"],
+                        ref=ref,
+                    ),
+                    ngettext(
+                        "If no step is recorded within %(num)d day, it will be closed and the "
+                        "signaller's contact details erased. Please record the next step, or "
+                        "close it yourself.",
+                        "If no step is recorded within %(num)d days, it will be closed and the "
+                        "signaller's contact details erased. Please record the next step, or "
+                        "close it yourself.",
+                        days["notice"],
+                    ),
+                ]
+            ),
+        )
+    if kind == "idle_closed":
+        return (
+            _("Nabij: signal %(ref)s was closed for lack of steps", ref=ref),
+            " ".join(
+                [
+                    ngettext(
+                        "Signal of concern %(ref)s had no step for %(num)d day, so it was "
+                        "closed and the signaller's contact details were erased.",
+                        "Signal of concern %(ref)s had no step for %(num)d days, so it was "
+                        "closed and the signaller's contact details were erased.",
+                        days["idle"],
+                        ref=ref,
+                    ),
+                    ngettext(
+                        "It will be deleted %(num)d day from now.",
+                        "It will be deleted %(num)d days from now.",
+                        days["keep"],
+                    ),
+                ]
+            ),
+        )
     days = current_app.config["SIGNAL_ESCALATE_DAYS"]
     return (
         _("Nabij: nobody has taken up signal %(ref)s", ref=ref),
@@ -66,15 +111,22 @@ def _subject_and_intro(kind: str, ref: str) -> tuple[str, str]:
     )
 
 
-def _tell(kind: str, signal: Signal, accounts: list[Account]) -> None:
+def _tell(kind: str, signal: Signal, accounts: list[Account], **days: int) -> None:
     for account in accounts:
         locale = _locale_of(account)
-        link = mail.public_link("signals.detail", lang_code=locale, signal_id=signal.id)
+        # A link only for those who may open it (a signal closed as idle that nobody took
+        # up is seen by nobody any more).
+        readable = access.actor_of(access.reader_for(account, None), signal) is not None
         with force_locale(locale):
-            subject, intro = _subject_and_intro(kind, reference(signal))
+            subject, intro = _subject_and_intro(kind, reference(signal), **days)
             action = _("Sign in to Nabij to read it:")
             footer = _("This message contains no personal data on purpose.")
-        body = f"{intro}\n\n{action}\n{link}\n\n{footer}\n"
+        parts = [intro]
+        if readable:
+            link = mail.public_link("signals.detail", lang_code=locale, signal_id=signal.id)
+            parts.append(f"{action}\n{link}")
+        parts.append(footer)
+        body = "\n\n".join(parts) + "\n"
         mail.send_after_commit(mail.Message(account.email, subject, body))
 
 
@@ -93,6 +145,18 @@ def forwarded(session: Session, signal: Signal, organization: Organization) -> N
 
 def escalated(session: Session, signal: Signal) -> None:
     _tell("escalated", signal, access.coordinators(session))
+
+
+def idle_soon(session: Session, signal: Signal, idle_days: int, notice_days: int) -> None:
+    """Tell whoever has it that it had no step for `idle_days` and will be closed as idle
+    in `notice_days` without one."""
+    _tell("idle_soon", signal, access.holders(session, signal), idle=idle_days, notice=notice_days)
+
+
+def closed_idle(session: Session, signal: Signal, idle_days: int) -> None:
+    """Tell whoever had it that it was closed as idle and when it will be deleted."""
+    keep = current_app.config["SIGNAL_KEEP_DAYS"]
+    _tell("idle_closed", signal, access.holders(session, signal), idle=idle_days, keep=keep)
 
 
 def taken_up(signal: Signal, organization: Organization) -> None:

@@ -7,6 +7,10 @@ with the person's consent), or it is closed with an outcome, or as "could not re
 Coordinators have the signals no info point takes (none covers the place, or nobody took
 one up in time): they forward one to an info point, or close it. Nothing goes back.
 
+One closing is nobody's step and so in no `STEPS`: `flask signals purge` closes a signal
+still open with no step for `SIGNAL_IDLE_DAYS` as idle (`retention`). Every closing erases
+the signaller's contact (`lifecycle`).
+
 A refused step raises the referrals' `TransitionError` ("not_allowed", "needs_outcome"):
 the same rule, the same message on the page.
 """
@@ -47,7 +51,8 @@ STEPS: dict[S, tuple[Step, ...]] = {
     S.CONTACTED: (_HAND_OVER, _CLOSE),
 }
 
-CLOSED = frozenset({S.HANDED_OVER, S.CLOSED, S.UNREACHABLE})
+CLOSED = frozenset({S.HANDED_OVER, S.CLOSED, S.UNREACHABLE, S.IDLE})
+OPEN = frozenset(status for status in S if status not in CLOSED)
 # A coordinator may send it to an info point while nobody has taken it up.
 FORWARDABLE = frozenset({S.NEW})
 # The hand-over page opens while the info point follows the signal up.
