@@ -76,3 +76,27 @@ def test_templates_hold_no_text_outside_gettext(template: Path):
     stray = [t.strip() for t in TAG_TEXT.findall(source) if t.strip() and t.strip() not in allowed]
     stray += ATTRIBUTE_TEXT.findall(source)
     assert not stray, stray
+
+
+def test_arabic_counts_from_11_to_99_say_the_counted_word_in_the_accusative():
+    """Arabic counts 11 to 99 with the singular in the accusative ("90 يومًا"), and 100 to
+    102 with the plain singular ("100 يوم"); the catalogue's Plural-Forms picks the form,
+    so each form must sit where that rule looks for it."""
+    from babel.support import Translations
+
+    arabic = Translations.load(str(TRANSLATIONS), ["ar"])
+    fathatan = "\u064b"  # the accusative ending
+    checked = 0
+    for message in catalog("ar"):
+        if not message.pluralizable or message.string[4] == message.string[5]:
+            continue
+        singular, plural = message.id
+        ninety, hundred = (
+            arabic.unpgettext(message.context, singular, plural, n)
+            if message.context
+            else arabic.ungettext(singular, plural, n)
+            for n in (90, 100)
+        )
+        assert ninety.count(fathatan) > hundred.count(fathatan), singular
+        checked += 1
+    assert checked >= 5
