@@ -21,7 +21,7 @@ from directory.catalogue import gaps
 from directory.extensions import db
 from directory.indexing import sync
 from directory.models import Closure, Role, Service, ZeroResultSearch
-from search import Filters, SearchRequest
+from search import Filters, LockTimeout, SearchRequest
 from search.analysis import build_schema
 from tests import factories, search_catalogue
 from tests.conftest import seeded_app
@@ -708,3 +708,16 @@ def test_open_now_on_a_kept_page_follows_the_clock_by_the_minute(own_small):
     assert "badge-open" not in client.get(path).get_data(as_text=True)
     own_small.config["FIXED_NOW"] = MONDAY_10H.replace(hour=9, minute=0, second=0)
     assert '<p class="badge badge-open">Open now</p>' in client.get(path).get_data(as_text=True)
+
+
+def test_an_index_writer_that_is_busy_gives_the_search_is_being_prepared_page(small, monkeypatch):
+    """Catching up with the outbox can wait for the index's writer lock: the reader gets the
+    translated 'try again' page, never an error, kept page or not."""
+
+    def busy(_app):
+        raise LockTimeout("the index writer is busy")
+
+    monkeypatch.setattr(sync, "follow", busy)
+    response = small.test_client().get("/fr/search?q=markt&place=8")
+    assert response.status_code == 503
+    assert "La recherche est en préparation" in response.text

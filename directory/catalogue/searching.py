@@ -20,7 +20,7 @@ from directory.labels import (
 )
 from directory.models import language_display_name
 from directory.rendering.urls import kept_url_for
-from search import IndexUnavailable, ListingDocument, SearchRequest, SearchResult
+from search import IndexUnavailable, ListingDocument, LockTimeout, SearchRequest, SearchResult
 
 PER_PAGE = 20
 
@@ -94,11 +94,12 @@ def query_index(request: SearchRequest) -> SearchResult:
 
 def index_version() -> str | None:
     """The index version a search made now reads (caught up first, as `query_index`); None
-    when there is no usable index yet (the search itself then builds it)."""
+    when there is no usable index yet or its writer is busy (the search itself then deals
+    with either)."""
     try:
         sync.follow(current_app._get_current_object())
         return sync.search_index().version()
-    except IndexUnavailable:
+    except (IndexUnavailable, LockTimeout):
         return None
 
 
