@@ -83,6 +83,13 @@ def pick_text(texts: Mapping[str, T], locale: str) -> PickedText[T] | None:
     return PickedText(chosen, True)
 
 
+def name_in(listing, locale: str) -> str:
+    """The name of an organisation or a service (anything with `texts` by locale) as a
+    reader of `locale` sees it."""
+    picked = pick_text(listing.texts, locale)
+    return picked.text.name if picked else "?"
+
+
 def _translations():
     """This request's translations. flask_babel finds them again for every string a template
     translates (a page has dozens); they change only with the locale, which `force_locale`

@@ -34,12 +34,10 @@ from directory.accounts import permissions, sessions, tokens
 from directory.catalogue import queries as catalogue_queries
 from directory.extensions import db
 from directory.forms import ConfirmForm, LinkForm
-from directory.i18n import current_language, pick_text, ui_languages
+from directory.i18n import current_language, name_in, ui_languages
 from directory.models import (
-    Account,
     ContactChannel,
     LanguageCode,
-    Membership,
     Organization,
     Referral,
     ReferralStatus,
@@ -126,16 +124,18 @@ def _choices_for(form: ReferralForm, session: Session, actor: access.Actor, firs
         .where(Organization.id.in_(actor.sends_for))
         .options(selectinload(Organization.texts))
     ).all()
-    form.on_behalf_of.choices = [SelectChoice(str(org.id), _name(org, lang)) for org in info_points]
+    form.on_behalf_of.choices = [
+        SelectChoice(str(org.id), name_in(org, lang)) for org in info_points
+    ]
     others = [
         service
-        for service in _receivable_services(session)
+        for service in handover.receivable_services(session)
         if service.id != first.id and service.organization_id != first.organization_id
     ]
     form.second_service.choices = [SelectChoice("", _("No second organisation"))] + [
         SelectChoice(
             str(service.id),
-            f"{_name(service.organization, lang)} \u2013 {_name(service, lang)}",
+            f"{name_in(service.organization, lang)} \u2013 {name_in(service, lang)}",
         )
         for service in others
     ]
@@ -149,32 +149,6 @@ def _choices_for(form: ReferralForm, session: Session, actor: access.Actor, firs
         for term in domain.children
     ]
     form.consent_locale.choices = [SelectChoice(ui.code, ui.native_name) for ui in ui_languages()]
-
-
-def _name(listing, lang: str) -> str:
-    picked = pick_text(listing.texts, lang)
-    return picked.text.name if picked else "?"
-
-
-def _receivable_services(session: Session) -> list[Service]:
-    """Services of organisations that can receive referrals (members or an email address)."""
-    with_members = (
-        select(Membership.organization_id)
-        .join(Account)
-        .where(Account.role == Role.ORGANIZATION_MEMBER, Account.is_active.is_(True))
-    )
-    return list(
-        session.scalars(
-            select(Service)
-            .join(Organization, Service.organization_id == Organization.id)
-            .where(Organization.email.is_not(None) | Organization.id.in_(with_members))
-            .options(
-                selectinload(Service.texts),
-                selectinload(Service.organization).selectinload(Organization.texts),
-            )
-            .limit(500)
-        )
-    )
 
 
 def _first_service(session: Session, raw: str | None) -> Service:
@@ -224,7 +198,7 @@ def new():
 
 def _form_page(form: ReferralForm, first: Service) -> dict:
     lang = current_language()
-    names = [_name(first.organization, lang)]
+    names = [name_in(first.organization, lang)]
     return {
         "form": form,
         "first": first,
@@ -242,7 +216,7 @@ def _create(session: Session, actor: access.Actor, form: ReferralForm, first: Se
     organisations = [session.get(Organization, service.organization_id) for service in services]
     channel = ContactChannel(form.contact_channel.data)
     consent_locale = form.consent_locale.data
-    names = [_name(org, consent_locale) for org in organisations]
+    names = [name_in(org, consent_locale) for org in organisations]
     now = clock.utc_now()
     request_ = handover.Handover(
         sender_organization_id=uuid.UUID(form.on_behalf_of.data),

@@ -9,10 +9,12 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from directory.models import (
+    Account,
     ContactChannel,
+    Membership,
     Organization,
     Referral,
     ReferralEvent,
@@ -74,6 +76,31 @@ def can_receive(session: Session, organization: Organization) -> bool:
     a single-use link to its own email address."""
     return bool(organization.email) or bool(
         access.accounts_for(session, organization.id, Role.ORGANIZATION_MEMBER)
+    )
+
+
+RECEIVERS_LISTED = 500  # services offered in a referral form's list
+
+
+def receivable_services(session: Session) -> list[Service]:
+    """Services of organisations that can receive a referral (`can_receive`, for many at
+    once), with their names loaded."""
+    with_members = (
+        select(Membership.organization_id)
+        .join(Account)
+        .where(Account.role == Role.ORGANIZATION_MEMBER, Account.is_active.is_(True))
+    )
+    return list(
+        session.scalars(
+            select(Service)
+            .join(Organization, Service.organization_id == Organization.id)
+            .where(Organization.email.is_not(None) | Organization.id.in_(with_members))
+            .options(
+                selectinload(Service.texts),
+                selectinload(Service.organization).selectinload(Organization.texts),
+            )
+            .limit(RECEIVERS_LISTED)
+        )
     )
 
 

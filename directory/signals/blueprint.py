@@ -32,7 +32,7 @@ from directory import mail, ratelimit, responses
 from directory.accounts import permissions, sessions
 from directory.extensions import db
 from directory.feedback import spam
-from directory.i18n import current_language
+from directory.i18n import current_language, name_in
 from directory.models import (
     LanguageCode,
     Municipality,
@@ -47,6 +47,7 @@ from directory.models import (
     SignalStatus,
 )
 from directory.referrals import access as referral_access
+from directory.referrals import consent
 from directory.referrals.forms import ReferralForm
 from directory.signals import access, handover, lifecycle, queries, routing, states
 from directory.signals.forms import DoorForm, ForwardForm, PlacesForm, SignalForm, StepForm
@@ -286,7 +287,7 @@ def change_status(signal_id: uuid.UUID):
 def _info_point_choices(session: Session) -> list[SelectChoice]:
     lang = current_language()
     named = sorted(
-        (handover.name_of(organization, lang), str(organization.id))
+        (name_in(organization, lang), str(organization.id))
         for organization in routing.info_points(session)
     )
     return [SelectChoice("", _("Choose an info point"))] + [
@@ -348,7 +349,7 @@ def handover_page(signal_id: uuid.UUID):
     handover.referral_form_choices(form, session, signal, lang)
     page = {"signal": signal, "service": service, "form": form}
     page["consent_texts"] = handover.consent_texts(service, lang)
-    page["consent_version"] = handover.CONSENT_VERSION
+    page["consent_version"] = consent.CONSENT_VERSION
     if request.method == "GET":
         form.service.data = str(service.id)
         form.submission_key.data = secrets.token_hex(16)
@@ -407,7 +408,7 @@ def places():
     rows = sorted(
         (
             (
-                handover.name_of(organization, lang),
+                name_in(organization, lang),
                 organization,
                 routing.areas_of(session, organization.id),
             )

@@ -15,15 +15,12 @@ from wtforms.fields.choices import SelectChoice
 
 from directory import clock
 from directory.catalogue import queries as catalogue_queries
-from directory.i18n import pick_text, ui_languages
+from directory.i18n import name_in, ui_languages
 from directory.models import (
-    Account,
     ContactChannel,
     LanguageCode,
-    Membership,
     Organization,
     Referral,
-    Role,
     Service,
     Signal,
     Urgency,
@@ -33,41 +30,11 @@ from directory.referrals import consent
 from directory.referrals import handover as referral_handover
 from directory.referrals.forms import ReferralForm
 
-DOORS_LIMIT = 500
-CONSENT_VERSION = consent.CONSENT_VERSION
-
-
-def name_of(listing, lang: str) -> str:
-    picked = pick_text(listing.texts, lang)
-    return picked.text.name if picked else "?"
-
-
-def doors(session: Session) -> list[Service]:
-    """Services of organisations that can receive a referral (members' accounts, or an
-    email address for the referrals' single-use link: `referrals.handover.can_receive`)."""
-    with_members = (
-        select(Membership.organization_id)
-        .join(Account)
-        .where(Account.role == Role.ORGANIZATION_MEMBER, Account.is_active.is_(True))
-    )
-    return list(
-        session.scalars(
-            select(Service)
-            .join(Organization, Service.organization_id == Organization.id)
-            .where(Organization.email.is_not(None) | Organization.id.in_(with_members))
-            .options(
-                selectinload(Service.texts),
-                selectinload(Service.organization).selectinload(Organization.texts),
-            )
-            .limit(DOORS_LIMIT)
-        )
-    )
-
 
 def door_choices(session: Session, lang: str) -> list[SelectChoice]:
     labelled = [
-        (f"{name_of(service.organization, lang)} \u2013 {name_of(service, lang)}", service)
-        for service in doors(session)
+        (f"{name_in(service.organization, lang)} \u2013 {name_in(service, lang)}", service)
+        for service in referral_handover.receivable_services(session)
     ]
     return [SelectChoice("", _("Choose a service"))] + [
         SelectChoice(str(service.id), label) for label, service in sorted(labelled)
@@ -97,7 +64,7 @@ def referral_form_choices(form: ReferralForm, session: Session, signal: Signal, 
     """The referral form's choices, for a hand-over: on behalf of the info point that took
     the signal up, to one organisation (a second door is a referral of its own)."""
     info_point = session.get(Organization, signal.taken_by_organization_id)
-    form.on_behalf_of.choices = [SelectChoice(str(info_point.id), name_of(info_point, lang))]
+    form.on_behalf_of.choices = [SelectChoice(str(info_point.id), name_in(info_point, lang))]
     form.second_service.choices = [SelectChoice("", _("No second organisation"))]
     form.client_languages.choices = [
         SelectChoice(code.code, code.display_name(lang))
@@ -113,7 +80,7 @@ def referral_form_choices(form: ReferralForm, session: Session, signal: Signal, 
 
 def consent_texts(service: Service, lang: str) -> list[tuple[object, str]]:
     """The consent text in every interface language, naming the receiving organisation."""
-    names = [name_of(service.organization, lang)]
+    names = [name_in(service.organization, lang)]
     return [(ui, consent.consent_text(ui.code, names)) for ui in ui_languages()]
 
 
@@ -145,7 +112,7 @@ def referral_request(
         consent_version=consent.CONSENT_VERSION,
         consent_locale=consent_locale,
         consent_text=consent.consent_text(
-            consent_locale, [name_of(service.organization, consent_locale)]
+            consent_locale, [name_in(service.organization, consent_locale)]
         ),
         consent_shares_contact=bool(form.consent_shares_contact.data),
         consent_shares_need=bool(form.consent_shares_need.data),
